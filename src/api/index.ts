@@ -7,3 +7,8 @@ export * from './registry.js';
 export * from './kinds.js';
 export * from './schema-issues.js';
 export * as networking from './networking/index.js';
+export * as security from './security/index.js';
+export * as telemetry from './telemetry/index.js';
+export * as extensions from './extensions/index.js';
+export * as kube from './kube/index.js';
+export * as mesh from './mesh/index.js';
