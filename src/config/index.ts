@@ -1,0 +1,5 @@
+// Config ingestion: YAML/JSON files as documents with line numbers, files and directories named on
+// a command line, the watched `--configDir` source, and the config store with its immutable
+// snapshots. Analyzers live in `analysis/` and export from there.
+export * from './documents.js';
+export * from './load.js';
