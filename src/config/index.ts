@@ -3,3 +3,5 @@
 // snapshots. Analyzers live in `analysis/` and export from there.
 export * from './documents.js';
 export * from './load.js';
+export * from './snapshot.js';
+export * from './store.js';
