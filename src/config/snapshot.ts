@@ -31,18 +31,20 @@ export class ConfigSnapshot {
       if (!list) ns.set(c.meta.namespace, (list = []));
       list.push(c);
     }
-    const all = new Map<KindId, Config[]>();
+    const byKind = new Map<KindId, Map<string, readonly Config[]>>();
+    const all = new Map<KindId, readonly Config[]>();
     for (const [k, ns] of grouped) {
       const flat: Config[] = [];
+      const sorted = new Map<string, readonly Config[]>();
       for (const [n, list] of [...ns].sort(([a], [b]) => compare(a, b))) {
         list.sort((a, b) => compare(a.meta.name, b.meta.name));
-        Object.freeze(list);
         flat.push(...list);
-        ns.set(n, list);
+        sorted.set(n, Object.freeze(list));
       }
+      byKind.set(k, sorted);
       all.set(k, Object.freeze(flat));
     }
-    this.byKind = grouped;
+    this.byKind = byKind;
     this.allByKind = all;
   }
 
