@@ -1,0 +1,36 @@
+// The MeshConfig settings the registry and PushContext read, with Istio's defaults. A structural
+// subset of `src/api/mesh`'s MeshConfig so the parsed mesh config can be passed as is.
+export interface MeshSettings {
+  /** Where mesh-wide Sidecar, DestinationRule and policies live. Istio: `istio-system`. */
+  readonly rootNamespace?: string;
+  /** Trust domain of SPIFFE identities. Istio: `cluster.local`. */
+  readonly trustDomain?: string;
+  readonly defaultServiceExportTo?: readonly string[];
+  readonly defaultVirtualServiceExportTo?: readonly string[];
+  readonly defaultDestinationRuleExportTo?: readonly string[];
+  readonly outboundTrafficPolicy?: { readonly mode?: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
+}
+
+export interface ResolvedMesh {
+  readonly rootNamespace: string;
+  readonly trustDomain: string;
+  readonly domainSuffix: string;
+  readonly defaultServiceExportTo: readonly string[];
+  readonly defaultVirtualServiceExportTo: readonly string[];
+  readonly defaultDestinationRuleExportTo: readonly string[];
+  readonly outboundTrafficPolicyMode: 'REGISTRY_ONLY' | 'ALLOW_ANY';
+}
+
+/** MeshConfig with Istio's defaults filled in (empty lists count as unset, as in Istio). */
+export function resolveMesh(m: MeshSettings = {}, domainSuffix = 'cluster.local'): ResolvedMesh {
+  const list = (v: readonly string[] | undefined): readonly string[] => (v && v.length > 0 ? v : ['*']);
+  return {
+    rootNamespace: m.rootNamespace || 'istio-system',
+    trustDomain: m.trustDomain || 'cluster.local',
+    domainSuffix,
+    defaultServiceExportTo: list(m.defaultServiceExportTo),
+    defaultVirtualServiceExportTo: list(m.defaultVirtualServiceExportTo),
+    defaultDestinationRuleExportTo: list(m.defaultDestinationRuleExportTo),
+    outboundTrafficPolicyMode: m.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
+  };
+}
