@@ -5,3 +5,6 @@ export * from './documents.js';
 export * from './load.js';
 export * from './snapshot.js';
 export * from './store.js';
+export * from './problems.js';
+export * from './ingest.js';
+export * from './file-source.js';
