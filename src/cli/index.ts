@@ -1,10 +1,11 @@
 // istioctl: every command, dispatched by name. Each command lives in its own file and is listed
 // in COMMANDS; `istioctl help` prints them.
+import { analyzeCommand } from './analyze.js';
 import type { Command, CommandIO } from './command.js';
 
 export type { Command, CommandIO } from './command.js';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [analyzeCommand];
 
 function usage(io: CommandIO): void {
   io.stdout.write('Istio configuration command line utility (istio-ts).\n\nUsage:\n  istioctl [command]\n\nAvailable Commands:\n');

@@ -39,6 +39,15 @@ function suppressionName(m: AnalysisMessage): string | undefined {
   return meta.namespace ? `${meta.gvk.kind} ${meta.name}.${meta.namespace}` : `${meta.gvk.kind} ${meta.name}`;
 }
 
+/** `galley.istio.io/analyze-suppress: IST0108,IST0103` (or `*`) on a resource silences those codes for it. */
+const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
+
+function suppressedByAnnotation(m: AnalysisMessage): boolean {
+  const value = m.resource?.config.meta.annotations[SUPPRESS_ANNOTATION];
+  if (value === undefined) return false;
+  return value.split(',').some((c) => c.trim() === '*' || c.trim() === m.type.code);
+}
+
 export function compareMessages(a: AnalysisMessage, b: AnalysisMessage): number {
   const byLevel = levelRank(a.type.level) - levelRank(b.type.level);
   if (byLevel !== 0) return byLevel;
@@ -62,6 +71,7 @@ export function runAnalyzers(resources: readonly AnalysisResource[], analyzers: 
     if (opts.namespace !== undefined && ns !== '' && ns !== opts.namespace) continue;
     const name = suppressionName(m);
     if (opts.suppressions?.some((s) => s.code === m.type.code && name !== undefined && globMatch(s.resource, name))) continue;
+    if (suppressedByAnnotation(m)) continue;
     const key = formatMessageLine(m);
     if (seen.has(key)) continue;
     seen.add(key);
