@@ -8,7 +8,7 @@ export function checkDuration(
   value: string | undefined,
   d: Diagnostics,
   path: PathSegment[],
-  opts: { minMs?: number; allowZero?: boolean } = {},
+  opts: { minMs?: number; allowZero?: boolean; msPrecision?: boolean } = {},
 ): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseDuration(value);
@@ -23,6 +23,10 @@ export function checkDuration(
   if (ms === 0 && opts.allowZero) return ms;
   const min = opts.minMs ?? 1;
   if (ms < min) d.error(`duration must be greater than ${min === 1 ? '1ms' : `${min}ms`}`, ...path);
+  else if (opts.msPrecision && !Number.isInteger(Math.round(ms * 1e6) / 1e6)) {
+    // Envoy's timeouts are milliseconds; Istio rejects what it would silently round.
+    d.error('only durations to ms precision are supported', ...path);
+  }
   return ms;
 }
 

@@ -75,3 +75,50 @@ export function hostnameError(host: string, allowWildcard = true): string | unde
   }
   return undefined;
 }
+
+// Istio's labels package accepts upper case in DNS labels (host names are case-insensitive).
+const ISTIO_DNS_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?$/;
+const ISTIO_WILDCARD_LABEL = /^(\*|(\*|\*-)?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)$/;
+
+function domainPreconditionError(name: string): string | undefined {
+  if (name.length > 255) return `domain name "${name}" too long (max 255)`;
+  if (name.length === 0) return 'empty domain name not allowed';
+  return undefined;
+}
+
+function domainLabelsError(domain: string, whole: string): string | undefined {
+  const parts = domain.split('.');
+  const tld = parts[parts.length - 1];
+  if (/^\d+$/.test(tld)) return `domain name "${whole}" invalid (top level domain "${tld}" cannot be all-numeric)`;
+  for (let i = 0; i < parts.length; i++) {
+    const label = parts[i];
+    // A trailing dot ("istio.io.") names the root unambiguously.
+    if (i === parts.length - 1 && label === '') return undefined;
+    if (label.length > 63 || !ISTIO_DNS_LABEL.test(label)) return `domain name "${whole}" invalid (label "${label}" invalid)`;
+  }
+  return undefined;
+}
+
+/** Istio's ValidateFQDN: DNS labels, no wildcard, top-level label not all digits. */
+export function fqdnError(name: string): string | undefined {
+  return domainPreconditionError(name) ?? domainLabelsError(name, name);
+}
+
+/**
+ * Istio's ValidateWildcardDomain: an FQDN whose first label may be `*`, `*suffix` or `*-suffix`
+ * (`*.example.com`, `*foo.example.com`, `*`).
+ */
+export function wildcardDomainError(name: string): string | undefined {
+  const pre = domainPreconditionError(name);
+  if (pre) return pre;
+  const dot = name.indexOf('.');
+  const first = dot < 0 ? name : name.slice(0, dot);
+  if (first.length > 63 || !ISTIO_WILDCARD_LABEL.test(first)) return `domain name "${name}" invalid (label "${first}" invalid)`;
+  if (dot < 0) return undefined;
+  return domainLabelsError(name.slice(dot + 1), name);
+}
+
+/** Istio's labels.IsDNS1123Label (upper case allowed). */
+export function isIstioDnsLabel(s: string): boolean {
+  return s.length <= 63 && ISTIO_DNS_LABEL.test(s);
+}
