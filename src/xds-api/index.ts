@@ -6,6 +6,8 @@ export { TypeUrl, WellKnownName, XDS_RESOURCE_TYPES, shortTypeName, messageName,
 export type { TypeUrlName, XdsResourceTypeUrl } from './type-urls.js';
 export { encodeAny, decodeAny, typedAny, encodeMessage, decodeMessage, anyTypeUrl, XdsCodecError } from './any.js';
 export { lookupMessageType, protoLoadMillis, DECODE_OPTIONS } from './protos.js';
+export { structToJson, jsonToStruct } from './struct.js';
+export type { Json } from './struct.js';
 export { ADS_SERVICE, ADS_SERVICE_NAME, AdsClient } from './ads-service.js';
 export type { AdsClientConstructor } from './ads-service.js';
 export type { MessageTypeMap, MessageInput, MessageOutput } from './message-types.js';
