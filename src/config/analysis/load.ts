@@ -51,6 +51,18 @@ function looseMeta(obj: Record<string, unknown>, gvk: GroupVersionKind, doc: Con
   };
 }
 
+/**
+ * Istio's validation phrases two of its warnings so the analyzer can name them precisely
+ * (IST0130 / IST0131) instead of a generic IST0133; these patterns recover them.
+ */
+function preciseWarning(message: string): Pick<AnalysisMessage, 'type' | 'params'> | undefined {
+  const ineffective = /^virtualService rule (\S+) match (\S+) is not used \(duplicate\/overlapping match in rule (\S+)\)$/i.exec(message);
+  if (ineffective) return { type: MSG.VirtualServiceIneffectiveMatch, params: [ineffective[1], ineffective[2], ineffective[3]] };
+  const unreachable = /^virtualService rule (\S+) not used \((.+)\)$/i.exec(message);
+  if (unreachable) return { type: MSG.VirtualServiceUnreachableRule, params: [unreachable[1], unreachable[2]] };
+  return undefined;
+}
+
 export function loadResources(docs: readonly ConfigDocument[], registry: KindRegistry, defaultNamespace: string): LoadResult {
   const resources: AnalysisResource[] = [];
   const messages: AnalysisMessage[] = [];
@@ -76,7 +88,10 @@ export function loadResources(docs: readonly ConfigDocument[], registry: KindReg
     const meta = res.meta ?? looseMeta(obj, gvk, doc, defaultNamespace);
     const named: AnalysisResource = res.config ? { config: res.config, lineOf } : { config: { meta, spec: undefined }, lineOf };
     for (const e of res.diagnostics.errors) messages.push({ type: MSG.SchemaValidationError, params: [formatDiagnostic(e)], resource: named, ...(e.path ? { path: e.path } : {}) });
-    for (const w of res.diagnostics.warnings) messages.push({ type: MSG.SchemaWarning, params: [formatDiagnostic(w)], resource: named, ...(w.path ? { path: w.path } : {}) });
+    for (const w of res.diagnostics.warnings) {
+      const precise = preciseWarning(w.message) ?? { type: MSG.SchemaWarning, params: [formatDiagnostic(w)] };
+      messages.push({ ...precise, resource: named, ...(w.path ? { path: w.path } : {}) });
+    }
     if (res.config) resources.push(named);
   }
   return { resources, messages, skipped };
