@@ -21,7 +21,7 @@ export const namespaceInjectionAnalyzer: Analyzer = {
       // Ambient namespaces run without sidecars by design.
       if (labels[DATAPLANE_MODE_LABEL] === 'ambient') continue;
       const present = [INJECTION_LABEL, REVISION_LABEL].filter((l) => labels[l] !== undefined);
-      if (present.length === 0) ctx.report(MSG.NamespaceNotInjected, r, [ns, ns], 'metadata');
+      if (present.length === 0) ctx.report(MSG.NamespaceNotInjected, r, [ns, ns]);
       else if (present.length > 1) ctx.report(MSG.NamespaceMultipleInjectionLabels, r, [present], 'metadata.labels');
     }
   },
