@@ -1,0 +1,178 @@
+// One downstream HTTP/1.1 connection: frames requests out of the byte stream (head, then a
+// Content-Length or chunked body), runs one request at a time and holds pipelined requests back
+// until the response before them is complete, so responses can never be reordered.
+import type { Socket } from 'node:net';
+import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './http1/chunked.js';
+import { HeadError, parseRequestHead } from './http1/parse-head.js';
+import type { HcmContext } from './hcm-context.js';
+import { Stream, writeLocalReply } from './stream.js';
+
+const enum Rd { Head, Body, Wait, Discard, Closed }
+
+export class DownstreamConnection {
+  private buf: Buffer | undefined;
+  private state = Rd.Head;
+  private stream: Stream | undefined;
+  private remaining = 0;
+  private chunked: ChunkedScanner | undefined;
+  private processing = false;
+  private pausedForPipeline = false;
+  /** Set when the connection must close once the current response is written. */
+  closeAfterResponse = false;
+
+  constructor(readonly socket: Socket, private readonly ctx: HcmContext, private readonly onGone: (c: DownstreamConnection) => void) {
+    socket.setNoDelay(true);
+    ctx.stats.downstream_cx_total++;
+    ctx.stats.downstream_cx_active++;
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', () => { /* 'close' follows */ });
+    socket.on('drain', () => this.stream?.onDownstreamDrain());
+    socket.once('close', () => this.onClose());
+  }
+
+  get remoteAddress(): string {
+    return this.socket.remoteAddress ?? '';
+  }
+
+  private onData(d: Buffer): void {
+    if (this.state === Rd.Discard || this.state === Rd.Closed) return;
+    this.buf = this.buf === undefined ? d : Buffer.concat([this.buf, d]);
+    if (!this.processing) this.process();
+  }
+
+  private process(): void {
+    this.processing = true;
+    try {
+      while (this.buf !== undefined) {
+        if (this.state === Rd.Head) {
+          if (!this.readHead()) break;
+        } else if (this.state === Rd.Body) {
+          this.readBody();
+        } else {
+          if (this.state === Rd.Wait && this.buf.length > this.ctx.maxHeadBytes && !this.pausedForPipeline) {
+            // A client racing ahead with pipelined requests waits for the responses.
+            this.pausedForPipeline = true;
+            this.socket.pause();
+          }
+          break;
+        }
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  /** Returns false when more bytes are needed. */
+  private readHead(): boolean {
+    const buf = this.buf!;
+    const end = buf.indexOf('\r\n\r\n', 0, 'latin1');
+    if (end < 0 || end > this.ctx.maxHeadBytes) {
+      if (buf.length > this.ctx.maxHeadBytes) {
+        this.ctx.stats.downstream_rq_total++;
+        this.protocolError(new HeadError(431, 'http1.headers_too_large'));
+      }
+      return false;
+    }
+    const head = parseRequestHead(buf.toString('latin1', 0, end), this.ctx.maxHeaders);
+    this.buf = end + 4 === buf.length ? undefined : buf.subarray(end + 4);
+    this.ctx.stats.downstream_rq_total++;
+    if (head instanceof HeadError) {
+      this.protocolError(head);
+      return false;
+    }
+    if (!head.keepAlive) this.closeAfterResponse = true;
+    const stream = new Stream(this, head, this.ctx);
+    this.stream = stream;
+    if (head.bodyKind === 'length') {
+      this.state = Rd.Body;
+      this.remaining = head.contentLength;
+    } else if (head.bodyKind === 'chunked') {
+      this.state = Rd.Body;
+      this.chunked = new ChunkedScanner();
+    } else {
+      this.state = Rd.Wait;
+    }
+    stream.start();
+    return true;
+  }
+
+  private readBody(): void {
+    const buf = this.buf!;
+    let end: number;
+    if (this.chunked !== undefined) {
+      const e = this.chunked.scan(buf, 0);
+      if (e === CHUNKED_ERROR) {
+        this.buf = undefined;
+        this.stream?.onRequestBodyError();
+        this.state = Rd.Discard;
+        return;
+      }
+      end = e === CHUNKED_MORE ? buf.length : e;
+    } else {
+      end = Math.min(this.remaining, buf.length);
+      this.remaining -= end;
+    }
+    const done = this.chunked !== undefined ? this.chunked.done : this.remaining === 0;
+    const part = end === buf.length ? buf : buf.subarray(0, end);
+    this.buf = end === buf.length ? undefined : buf.subarray(end);
+    if (done) {
+      this.state = Rd.Wait;
+      this.chunked = undefined;
+    }
+    this.stream?.onRequestData(part, done);
+  }
+
+  /** The stream stops reading its body (it answered early): the rest of the connection is unusable. */
+  discardRest(): void {
+    if (this.state === Rd.Body) {
+      this.state = Rd.Discard;
+      this.buf = undefined;
+      this.closeAfterResponse = true;
+    }
+  }
+
+  get requestComplete(): boolean {
+    return this.state !== Rd.Body;
+  }
+
+  private protocolError(e: HeadError): void {
+    this.ctx.stats.downstream_cx_protocol_error++;
+    this.buf = undefined;
+    this.state = Rd.Discard;
+    this.closeAfterResponse = true;
+    writeLocalReply(this, this.ctx, e.status, '', undefined, undefined);
+    this.socket.end();
+  }
+
+  /** Called by the stream when its response has been written in full. */
+  onStreamComplete(): void {
+    this.stream = undefined;
+    if (this.closeAfterResponse || this.state === Rd.Discard) {
+      this.state = Rd.Closed;
+      this.socket.end();
+      return;
+    }
+    this.state = Rd.Head;
+    if (this.pausedForPipeline) {
+      this.pausedForPipeline = false;
+      this.socket.resume();
+    }
+    if (this.buf !== undefined && !this.processing) this.process();
+  }
+
+  private onClose(): void {
+    this.state = Rd.Closed;
+    this.ctx.stats.downstream_cx_active--;
+    const s = this.stream;
+    this.stream = undefined;
+    if (s !== undefined) {
+      this.ctx.stats.downstream_cx_destroy_remote_active_rq++;
+      s.onDownstreamClose();
+    }
+    this.onGone(this);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

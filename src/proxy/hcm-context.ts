@@ -1,0 +1,38 @@
+// What a downstream connection needs from the HTTP connection manager's config and the proxy's
+// current state, resolved per request so that a route or cluster update applies to connections
+// already open (as RDS and CDS updates do in Envoy).
+import type { ServerHeaderTransformation } from './config/types.js';
+import type { CoarseTimers } from './coarse-timers.js';
+import type { ForwardingOptions } from './request-headers.js';
+import type { RouteTable } from './router/route-table.js';
+import type { HttpStats } from './stats.js';
+import type { Cluster } from './upstream/cluster.js';
+
+export interface AccessRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly authority: string;
+  readonly status: number;
+  readonly responseFlags: string;
+  readonly detail: string;
+  readonly cluster: string;
+  readonly upstreamHost: string;
+  readonly durationMs: number;
+}
+
+export interface HcmContext {
+  readonly statPrefix: string;
+  readonly stats: HttpStats;
+  readonly forwarding: ForwardingOptions;
+  readonly maxHeadBytes: number;
+  readonly maxHeaders: number;
+  readonly serverName: string;
+  readonly serverHeaderTransformation: ServerHeaderTransformation;
+  readonly suppressEnvoyHeaders: boolean;
+  readonly scheme: 'http' | 'https';
+  readonly timers: CoarseTimers;
+  routeTable(): RouteTable | undefined;
+  cluster(name: string): Cluster | undefined;
+  /** Called once per finished request when someone listens (access log, tests); undefined otherwise. */
+  readonly onAccess: ((r: AccessRecord) => void) | undefined;
+}

@@ -1,0 +1,143 @@
+// HTTP/1.1 message heads, parsed strictly: anything a smuggling attack relies on (bare CR or LF,
+// obs-fold, whitespace before the colon, Content-Length together with Transfer-Encoding, unknown
+// transfer codings, conflicting lengths) is an error with the status Envoy answers.
+import { RequestHeaders } from './headers.js';
+
+export type BodyKind = 'none' | 'length' | 'chunked' | 'close';
+
+export interface RequestHead {
+  readonly method: string;
+  readonly target: string;
+  readonly headers: RequestHeaders;
+  /** false when the client sent `Connection: close`. */
+  readonly keepAlive: boolean;
+  readonly bodyKind: BodyKind;
+  readonly contentLength: number;
+}
+
+export interface ResponseHead {
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: RequestHeaders;
+  readonly keepAlive: boolean;
+  readonly bodyKind: BodyKind;
+  readonly contentLength: number;
+}
+
+/** A malformed message: the status to answer and Envoy's response code detail. */
+export class HeadError {
+  constructor(readonly status: number, readonly detail: string) {}
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_CHARS = /\r(?!\n)|(?<!\r)\n|\0/;
+const TARGET = /^[\x21-\x7e]+$/;
+
+function parseHeaderLines(
+  head: string, firstLineEnd: number, headers: RequestHeaders, maxCount: number,
+): HeadError | undefined {
+  let pos = firstLineEnd + 2;
+  const end = head.length;
+  while (pos < end) {
+    let eol = head.indexOf('\r\n', pos);
+    if (eol < 0) eol = end;
+    const c = head.charCodeAt(pos);
+    if (c === 0x20 || c === 0x09) return new HeadError(400, 'http1.codec_error');
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon > eol) return new HeadError(400, 'http1.codec_error');
+    const name = head.slice(pos, colon);
+    if (!TOKEN.test(name)) return new HeadError(400, 'http1.invalid_characters');
+    let vs = colon + 1;
+    let ve = eol;
+    while (vs < ve && (head.charCodeAt(vs) === 0x20 || head.charCodeAt(vs) === 0x09)) vs++;
+    while (ve > vs && (head.charCodeAt(ve - 1) === 0x20 || head.charCodeAt(ve - 1) === 0x09)) ve--;
+    if (headers.size >= maxCount) return new HeadError(431, 'http1.too_many_headers');
+    headers.add(name.toLowerCase(), head.slice(vs, ve));
+    pos = eol + 2;
+  }
+  return undefined;
+}
+
+interface Framing { keepAlive: boolean; bodyKind: BodyKind; contentLength: number }
+
+function framing(headers: RequestHeaders, http11: boolean): Framing | HeadError {
+  let keepAlive = http11;
+  let te: string | undefined;
+  let cl: string | undefined;
+  const n = headers.names;
+  for (let i = 0; i < n.length; i++) {
+    const name = n[i];
+    if (name === 'connection') {
+      const v = headers.values[i].toLowerCase();
+      if (v.includes('close')) keepAlive = false;
+      else if (!http11 && v.includes('keep-alive')) keepAlive = true;
+    } else if (name === 'transfer-encoding') {
+      te = te === undefined ? headers.values[i] : `${te},${headers.values[i]}`;
+    } else if (name === 'content-length') {
+      const v = headers.values[i];
+      if (cl !== undefined && cl !== v) return new HeadError(400, 'http1.content_length_not_allowed');
+      cl = v;
+    }
+  }
+  if (te !== undefined) {
+    if (cl !== undefined) return new HeadError(400, 'http1.content_length_and_chunked_not_allowed');
+    if (te.trim().toLowerCase() !== 'chunked') return new HeadError(501, 'http1.invalid_transfer_encoding');
+    return { keepAlive, bodyKind: 'chunked', contentLength: -1 };
+  }
+  if (cl !== undefined) {
+    if (!/^\d{1,15}$/.test(cl)) return new HeadError(400, 'http1.content_length_not_allowed');
+    const len = Number(cl);
+    return { keepAlive, bodyKind: len === 0 ? 'none' : 'length', contentLength: len };
+  }
+  return { keepAlive, bodyKind: 'none', contentLength: 0 };
+}
+
+/** Parses a request head (`head` excludes the terminating blank line). */
+export function parseRequestHead(head: string, maxHeaders: number): RequestHead | HeadError {
+  if (BAD_CHARS.test(head)) return new HeadError(400, 'http1.codec_error');
+  let lineEnd = head.indexOf('\r\n');
+  if (lineEnd < 0) lineEnd = head.length;
+  const sp1 = head.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : head.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0 || sp2 > lineEnd) return new HeadError(400, 'http1.codec_error');
+  const method = head.slice(0, sp1);
+  const target = head.slice(sp1 + 1, sp2);
+  const version = head.slice(sp2 + 1, lineEnd);
+  if (!TOKEN.test(method) || !TARGET.test(target)) return new HeadError(400, 'http1.codec_error');
+  if (version !== 'HTTP/1.1') {
+    // Envoy's default (accept_http_10: false) answers HTTP/1.0 with 426 Upgrade Required.
+    if (version === 'HTTP/1.0') return new HeadError(426, 'low_version');
+    return new HeadError(400, 'http1.codec_error');
+  }
+  const headers = new RequestHeaders();
+  const err = parseHeaderLines(head, lineEnd, headers, maxHeaders);
+  if (err) return err;
+  const f = framing(headers, true);
+  if (f instanceof HeadError) return f;
+  return { method, target, headers, keepAlive: f.keepAlive, bodyKind: f.bodyKind, contentLength: f.contentLength };
+}
+
+/** Parses a response head; `requestMethod` decides whether a body can follow. */
+export function parseResponseHead(head: string, requestMethod: string, maxHeaders: number): ResponseHead | HeadError {
+  if (BAD_CHARS.test(head)) return new HeadError(502, 'upstream_codec_error');
+  let lineEnd = head.indexOf('\r\n');
+  if (lineEnd < 0) lineEnd = head.length;
+  const line = head.slice(0, lineEnd);
+  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(line);
+  if (!m) return new HeadError(502, 'upstream_codec_error');
+  const http11 = m[1] === '1';
+  const status = Number(m[2]);
+  const headers = new RequestHeaders();
+  const err = parseHeaderLines(head, lineEnd, headers, maxHeaders);
+  if (err) return new HeadError(502, 'upstream_codec_error');
+  const f = framing(headers, http11);
+  if (f instanceof HeadError) return new HeadError(502, 'upstream_codec_error');
+  let { bodyKind, contentLength } = f;
+  if (requestMethod === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200)) {
+    bodyKind = 'none';
+    contentLength = 0;
+  } else if (f.bodyKind === 'none' && !headers.has('content-length')) {
+    bodyKind = 'close';
+  }
+  return { status, reason: m[3] ?? '', headers, keepAlive: f.keepAlive && bodyKind !== 'close', bodyKind, contentLength };
+}

@@ -1,0 +1,182 @@
+// The proxy's run-time state for one config version at a time: listeners bound to sockets,
+// compiled route tables and clusters. `apply` compiles a new version beside the old one and swaps
+// it in only when all of it compiled; unchanged clusters and listeners keep their connections.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { ClusterConfig, FilterChain, HttpConnectionManager, ListenerConfig, ProxyConfig } from './config/types.js';
+import { CoarseTimers } from './coarse-timers.js';
+import { DownstreamConnection } from './downstream.js';
+import type { AccessRecord, HcmContext } from './hcm-context.js';
+import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
+import { RouteTable } from './router/route-table.js';
+import { StatsRegistry } from './stats.js';
+import { Cluster } from './upstream/cluster.js';
+
+const DEFAULT_MAX_HEADERS_KB = 60;
+const DEFAULT_MAX_HEADERS_COUNT = 100;
+
+interface ListenerRuntime {
+  readonly name: string;
+  readonly server: Server;
+  json: string;
+  chains: CompiledChainMatch<HcmContext>[];
+  defaultChain: HcmContext | undefined;
+  readonly connections: Set<DownstreamConnection>;
+}
+
+export interface ProxyOptions {
+  readonly onAccess?: (r: AccessRecord) => void;
+}
+
+export class Proxy {
+  readonly stats = new StatsRegistry();
+  readonly timers = new CoarseTimers();
+  private config: ProxyConfig = { version: '', listeners: [], routeConfigs: [], clusters: [] };
+  private routeTables = new Map<string, RouteTable>();
+  private clusters = new Map<string, { json: string; cluster: Cluster }>();
+  private readonly listeners = new Map<string, ListenerRuntime>();
+
+  constructor(private readonly options: ProxyOptions = {}) {}
+
+  get currentConfig(): ProxyConfig {
+    return this.config;
+  }
+
+  /** The bound port of a listener (useful when it was configured with port 0). */
+  listenerPort(name: string): number | undefined {
+    const a = this.listeners.get(name)?.server.address();
+    return a !== null && typeof a === 'object' ? a.port : undefined;
+  }
+
+  /** Compiles and applies `next`; throws (leaving the current config in force) when any part is invalid. */
+  async apply(next: ProxyConfig): Promise<void> {
+    const routeTables = new Map<string, RouteTable>();
+    for (const rc of next.routeConfigs) routeTables.set(rc.name, new RouteTable(rc));
+    const inline = new Map<HttpConnectionManager, RouteTable>();
+    for (const l of next.listeners) {
+      for (const fc of [...l.filterChains, ...(l.defaultFilterChain ? [l.defaultFilterChain] : [])]) {
+        const h = fc.httpConnectionManager;
+        if (h.routeConfig !== undefined) inline.set(h, new RouteTable(h.routeConfig));
+      }
+    }
+    const eds = new Map((next.endpoints ?? []).map((e) => [e.clusterName, e]));
+    const clusters = new Map<string, { json: string; cluster: Cluster }>();
+    for (const c of next.clusters) {
+      const json = JSON.stringify(c);
+      const old = this.clusters.get(c.name);
+      const entry = old !== undefined && old.json === json ? old : { json, cluster: this.newCluster(c) };
+      const cla = eds.get(c.name);
+      if (c.type === 'EDS' && cla !== undefined) entry.cluster.setEndpoints(cla);
+      clusters.set(c.name, entry);
+    }
+    // Swap: from here on, new requests see the new version.
+    const oldClusters = this.clusters;
+    this.config = next;
+    this.routeTables = routeTables;
+    this.clusters = clusters;
+    for (const [name, e] of oldClusters) if (clusters.get(name) !== e) e.cluster.close();
+    await this.applyListeners(next.listeners, inline);
+  }
+
+  private newCluster(c: ClusterConfig): Cluster {
+    return new Cluster(c, this.stats.cluster(c.name));
+  }
+
+  private hcmContext(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): HcmContext {
+    const h = fc.httpConnectionManager;
+    const table = inline.get(h);
+    const rdsName = h.routeConfigName;
+    return {
+      statPrefix: h.statPrefix,
+      stats: this.stats.http(h.statPrefix),
+      forwarding: {
+        useRemoteAddress: h.useRemoteAddress ?? false,
+        skipXffAppend: h.skipXffAppend ?? false,
+        generateRequestId: h.generateRequestId ?? true,
+        preserveExternalRequestId: h.preserveExternalRequestId ?? false,
+      },
+      maxHeadBytes: (h.maxRequestHeadersKb ?? DEFAULT_MAX_HEADERS_KB) * 1024,
+      maxHeaders: h.maxHeadersCount ?? DEFAULT_MAX_HEADERS_COUNT,
+      serverName: h.serverName ?? 'envoy',
+      serverHeaderTransformation: h.serverHeaderTransformation ?? 'OVERWRITE',
+      suppressEnvoyHeaders: h.suppressEnvoyHeaders ?? false,
+      scheme: 'http',
+      timers: this.timers,
+      routeTable: table !== undefined ? () => table : () => (rdsName === undefined ? undefined : this.routeTables.get(rdsName)),
+      cluster: (name) => this.clusters.get(name)?.cluster,
+      onAccess: this.options.onAccess,
+    };
+  }
+
+  private async applyListeners(next: readonly ListenerConfig[], inline: Map<HttpConnectionManager, RouteTable>): Promise<void> {
+    const keep = new Set<string>();
+    for (const l of next) {
+      keep.add(l.name);
+      const json = JSON.stringify(l);
+      const existing = this.listeners.get(l.name);
+      if (existing !== undefined && existing.json === json) continue;
+      const chains = l.filterChains.map((fc) => compileChainMatch(this.hcmContext(fc, inline), fc.filterChainMatch));
+      const defaultChain = l.defaultFilterChain ? this.hcmContext(l.defaultFilterChain, inline) : undefined;
+      const prev = existing === undefined ? undefined : (JSON.parse(existing.json) as ListenerConfig);
+      if (existing !== undefined && prev !== undefined && prev.address === l.address && prev.port === l.port) {
+        // Same socket, new filter chains: new connections pick them up, open ones finish as they were.
+        existing.json = json;
+        existing.chains = chains;
+        existing.defaultChain = defaultChain;
+        continue;
+      }
+      if (existing !== undefined) this.drainListener(existing);
+      this.listeners.set(l.name, await this.bind(l, json, chains, defaultChain));
+    }
+    for (const [name, rt] of this.listeners) if (!keep.has(name)) this.drainListener(rt);
+  }
+
+  private drainListener(rt: ListenerRuntime): void {
+    this.listeners.delete(rt.name);
+    // Stop accepting; open connections close as their current request ends.
+    rt.server.close();
+    for (const c of rt.connections) c.closeAfterResponse = true;
+  }
+
+  private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<HcmContext>[], defaultChain: HcmContext | undefined): Promise<ListenerRuntime> {
+    const connections = new Set<DownstreamConnection>();
+    const rt: ListenerRuntime = { name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, connections };
+    const server = createServer({ noDelay: true }, (socket: Socket) => {
+      const ctx = selectFilterChain(rt.chains, {
+        destinationAddress: socket.localAddress ?? '',
+        destinationPort: socket.localPort ?? 0,
+        sourceAddress: socket.remoteAddress ?? '',
+        sourcePort: socket.remotePort ?? 0,
+        serverName: undefined,
+        transportProtocol: 'raw_buffer',
+        applicationProtocols: [],
+      }) ?? rt.defaultChain;
+      if (ctx === undefined) {
+        socket.destroy(); // Envoy closes connections no filter chain accepts
+        return;
+      }
+      connections.add(new DownstreamConnection(socket, ctx, (c) => connections.delete(c)));
+    });
+    (rt as { server: Server }).server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(l.port, l.address, () => {
+        server.off('error', reject);
+        resolve(rt);
+      });
+    });
+  }
+
+  /** Stops every listener, closes all connections and pools. */
+  async close(): Promise<void> {
+    const closing: Promise<void>[] = [];
+    for (const rt of this.listeners.values()) {
+      closing.push(new Promise((r) => rt.server.close(() => r())));
+      for (const c of rt.connections) c.destroy();
+    }
+    this.listeners.clear();
+    for (const { cluster } of this.clusters.values()) cluster.close();
+    this.clusters.clear();
+    this.timers.stop();
+    await Promise.all(closing);
+  }
+}

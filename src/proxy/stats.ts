@@ -1,0 +1,91 @@
+// Counters and gauges in Envoy's names (`cluster.<name>.upstream_rq_total`,
+// `http.<stat_prefix>.downstream_rq_total`), kept as plain numeric fields so the hot path pays one
+// property increment; the admin server walks them only when asked.
+
+export class ClusterStats {
+  upstream_cx_total = 0;
+  upstream_cx_active = 0;
+  upstream_cx_connect_fail = 0;
+  upstream_cx_connect_timeout = 0;
+  upstream_cx_overflow = 0;
+  upstream_cx_destroy = 0;
+  upstream_cx_destroy_remote = 0;
+  upstream_cx_destroy_local = 0;
+  upstream_cx_idle_timeout = 0;
+  upstream_cx_max_requests = 0;
+  upstream_cx_protocol_error = 0;
+  upstream_rq_total = 0;
+  upstream_rq_active = 0;
+  upstream_rq_completed = 0;
+  upstream_rq_pending_total = 0;
+  upstream_rq_pending_active = 0;
+  upstream_rq_pending_overflow = 0;
+  upstream_rq_timeout = 0;
+  upstream_rq_rx_reset = 0;
+  upstream_rq_tx_reset = 0;
+  upstream_rq_1xx = 0;
+  upstream_rq_2xx = 0;
+  upstream_rq_3xx = 0;
+  upstream_rq_4xx = 0;
+  upstream_rq_5xx = 0;
+  membership_total = 0;
+  membership_healthy = 0;
+}
+
+export class HttpStats {
+  downstream_cx_total = 0;
+  downstream_cx_active = 0;
+  downstream_cx_protocol_error = 0;
+  downstream_cx_destroy_remote_active_rq = 0;
+  downstream_rq_total = 0;
+  downstream_rq_active = 0;
+  downstream_rq_completed = 0;
+  downstream_rq_1xx = 0;
+  downstream_rq_2xx = 0;
+  downstream_rq_3xx = 0;
+  downstream_rq_4xx = 0;
+  downstream_rq_5xx = 0;
+  downstream_rq_timeout = 0;
+  downstream_rq_too_large = 0;
+  no_route = 0;
+  no_cluster = 0;
+  rq_redirect = 0;
+  rq_direct_response = 0;
+}
+
+export function countStatus(s: ClusterStats | HttpStats, status: number, prefix: 'upstream_rq_' | 'downstream_rq_'): void {
+  const key = `${prefix}${Math.floor(status / 100)}xx`;
+  const rec = s as unknown as Record<string, number>;
+  if (key in rec) rec[key]++;
+}
+
+/** All stats of a proxy; each holder registers under its Envoy prefix. */
+export class StatsRegistry {
+  private readonly entries = new Map<string, object>();
+
+  cluster(name: string): ClusterStats {
+    return this.getOrAdd(`cluster.${name}`, () => new ClusterStats());
+  }
+
+  http(statPrefix: string): HttpStats {
+    return this.getOrAdd(`http.${statPrefix}`, () => new HttpStats());
+  }
+
+  private getOrAdd<T extends object>(key: string, make: () => T): T {
+    let v = this.entries.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      this.entries.set(key, v);
+    }
+    return v;
+  }
+
+  /** `name: value` pairs sorted by name, as Envoy's `/stats` lists them. */
+  snapshot(): [string, number][] {
+    const out: [string, number][] = [];
+    for (const [prefix, holder] of this.entries) {
+      for (const [k, v] of Object.entries(holder)) if (typeof v === 'number') out.push([`${prefix}.${k}`, v]);
+    }
+    return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+}

@@ -1,0 +1,385 @@
+// One request/response exchange through the router: route lookup, header mutations, circuit
+// breakers, load balancing, then the upstream exchange with streaming in both directions. Every
+// failure ends as an Envoy-style local reply with a status and a response flag. Callbacks, not
+// Promises: a request that finds an idle pooled connection runs without a single microtask.
+import { STATUS_CODES } from 'node:http';
+import type { HcmContext } from './hcm-context.js';
+import type { DownstreamConnection } from './downstream.js';
+import type { RequestHead, ResponseHead } from './http1/parse-head.js';
+import { RequestHeaders } from './http1/headers.js';
+import { mutateRequestHeaders } from './request-headers.js';
+import { LocalReplies, type LocalReply } from './response-flags.js';
+import { pickWeighted, type CompiledRoute } from './router/route-table.js';
+import type { HeaderMutation } from './router/header-ops.js';
+import { redirectLocation, redirectStatus } from './router/redirect.js';
+import { countStatus } from './stats.js';
+import type { Cluster, Host, PoolWaiter } from './upstream/cluster.js';
+import type { UpstreamConnection, UpstreamReceiver } from './upstream/connection.js';
+
+const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
+
+/** Writes a complete locally generated response (errors, redirects, direct responses). */
+export function writeLocalReply(
+  conn: DownstreamConnection, ctx: HcmContext, status: number, body: string,
+  extra: RequestHeaders | undefined, mutations: readonly HeaderMutation[] | undefined,
+): void {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+  const len = Buffer.byteLength(body);
+  let hdrs = '';
+  if (extra !== undefined) {
+    if (mutations !== undefined) for (const m of mutations) m.apply(extra);
+    hdrs = extra.serialize();
+  }
+  head += hdrs;
+  if (len > 0) head += `content-length: ${len}\r\ncontent-type: text/plain\r\n`;
+  else head += 'content-length: 0\r\n';
+  if (ctx.serverHeaderTransformation !== 'PASS_THROUGH') head += `server: ${ctx.serverName}\r\n`;
+  if (conn.closeAfterResponse) head += 'connection: close\r\n';
+  conn.socket.write(head + '\r\n' + body, 'latin1');
+}
+
+export class Stream implements UpstreamReceiver, PoolWaiter {
+  private route: CompiledRoute | undefined;
+  private clusterName = '';
+  private cluster: Cluster | undefined;
+  private host: Host | undefined;
+  private upstream: UpstreamConnection | undefined;
+  private waiting = false;
+  private responseStarted = false;
+  private finished = false;
+  private flags = '';
+  private detail = '';
+  private status = 0;
+  private start0 = 0;
+  private upstreamStart = 0;
+  private authority = '';
+  private path = '';
+  private requestLine = '';
+  private queuedBody: Buffer[] | undefined;
+  private requestDone: boolean;
+  private chunkWrap = false;
+  private responseMutations: HeaderMutation[] | undefined;
+  private timerArmed = false;
+  deadline = 0;
+
+  constructor(private readonly conn: DownstreamConnection, private readonly head: RequestHead, private readonly ctx: HcmContext) {
+    this.requestDone = head.bodyKind === 'none';
+  }
+
+  start(): void {
+    const ctx = this.ctx;
+    this.start0 = performance.now();
+    ctx.stats.downstream_rq_active++;
+    const h = this.head.headers;
+    let target = this.head.target;
+    let authority = h.get('host');
+    if (target.charCodeAt(0) !== 0x2f) {
+      // Absolute form (a client talking to us as a forward proxy): the URL's authority wins.
+      const m = /^https?:\/\/([^/?#]+)(.*)$/i.exec(target);
+      if (m === null) return this.localError(400, '', undefined, 'http1.invalid_url');
+      authority = m[1];
+      target = m[2] === '' ? '/' : m[2];
+      h.set('host', authority);
+    }
+    if (authority === undefined || authority === '') return this.localError(400, '', undefined, 'missing_host_header');
+    this.authority = authority;
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = q < 0 ? '' : target.slice(q);
+    this.path = target;
+    mutateRequestHeaders(h, ctx.forwarding, this.conn.remoteAddress, ctx.scheme);
+    const table = ctx.routeTable();
+    const route = table?.route(authority, path, query, h);
+    if (route === undefined) {
+      ctx.stats.no_route++;
+      return this.localReply(LocalReplies.noRoute);
+    }
+    this.route = route;
+    const action = route.action;
+    switch (action.kind) {
+      case 'direct':
+        ctx.stats.rq_direct_response++;
+        this.flags = 'DR';
+        return this.respondLocally(action.status, action.body, 'direct_response', undefined);
+      case 'redirect': {
+        ctx.stats.rq_redirect++;
+        const loc = redirectLocation(action.redirect, h.get('x-forwarded-proto') ?? ctx.scheme, authority, path, query, route.matchedPrefix);
+        const extra = emptyHeaders();
+        extra.add('location', loc);
+        return this.respondLocally(redirectStatus(action.redirect), '', 'via_redirect', extra);
+      }
+      case 'cluster':
+        this.clusterName = action.cluster;
+        break;
+      case 'weighted': {
+        const w = pickWeighted(action.clusters, action.totalWeight, Math.random());
+        this.clusterName = w.name;
+        w.requestHeaders.apply(h);
+        if (!w.responseHeaders.empty) this.responseMutations = [w.responseHeaders];
+        break;
+      }
+    }
+    const cluster = ctx.cluster(this.clusterName);
+    if (cluster === undefined) {
+      ctx.stats.no_cluster++;
+      return this.localReply(LocalReplies.noCluster);
+    }
+    this.cluster = cluster;
+    for (const m of route.requestHeaders) m.apply(h);
+    if (route.responseHeaders.length > 0) {
+      this.responseMutations = this.responseMutations === undefined ? [...route.responseHeaders] : [...this.responseMutations, ...route.responseHeaders];
+    }
+    if (route.hostRewrite !== undefined) h.set('host', route.hostRewrite);
+    if (route.rewritePath !== undefined) {
+      const rewritten = route.rewritePath(path, query);
+      if (rewritten !== target) {
+        h.set('x-envoy-original-path', target);
+        target = rewritten;
+      }
+    }
+    if (!ctx.suppressEnvoyHeaders && route.timeoutMs > 0) h.set('x-envoy-expected-rq-timeout-ms', String(route.timeoutMs));
+    let framing = '';
+    if (this.head.bodyKind === 'chunked') framing = 'transfer-encoding: chunked\r\n';
+    this.requestLine = `${this.head.method} ${target} HTTP/1.1\r\n${h.serialize()}${framing}\r\n`;
+
+    const stats = cluster.stats;
+    if (cluster.activeRequests >= cluster.maxRequests) {
+      stats.upstream_rq_pending_overflow++;
+      return this.localReply(LocalReplies.overflow);
+    }
+    const host = cluster.pick();
+    if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
+    this.host = host;
+    cluster.activeRequests++;
+    host.activeRequests++;
+    stats.upstream_rq_total++;
+    stats.upstream_rq_active++;
+    if (this.requestDone) this.armTimeout();
+    this.waiting = true;
+    host.acquire(this);
+  }
+
+  private armTimeout(): void {
+    const t = this.route?.timeoutMs ?? 0;
+    if (t > 0 && !this.timerArmed) {
+      this.timerArmed = true;
+      this.deadline = performance.now() + t;
+      this.ctx.timers.add(this);
+    }
+  }
+
+  // ── pool ────────────────────────────────────────────────────────────────────────────────
+
+  onPoolReady(conn: UpstreamConnection): void {
+    this.waiting = false;
+    this.upstream = conn;
+    this.upstreamStart = performance.now();
+    conn.begin(this, this.head.method);
+    const s = conn.socket;
+    const q = this.queuedBody;
+    if (q === undefined) {
+      s.write(this.requestLine, 'latin1');
+    } else {
+      this.queuedBody = undefined;
+      s.cork();
+      s.write(this.requestLine, 'latin1');
+      for (const b of q) s.write(b);
+      s.uncork();
+      this.conn.socket.resume();
+    }
+    if (!this.requestDone) conn.onDrain = () => this.conn.socket.resume();
+  }
+
+  onPoolFailure(reason: 'connect_failure' | 'overflow'): void {
+    this.waiting = false;
+    this.localReply(reason === 'overflow' ? LocalReplies.overflow : LocalReplies.connectFailure);
+  }
+
+  // ── request body ────────────────────────────────────────────────────────────────────────
+
+  onRequestData(data: Buffer, last: boolean): void {
+    if (this.finished) return;
+    if (last) {
+      this.requestDone = true;
+      this.armTimeout();
+    }
+    if (this.upstream !== undefined) {
+      if (!this.upstream.socket.write(data)) this.conn.socket.pause();
+    } else if (this.cluster !== undefined) {
+      (this.queuedBody ??= []).push(data);
+      // Hold the client back until a connection exists rather than buffer an unbounded body.
+      if (this.queuedBody.length > 16) this.conn.socket.pause();
+    }
+  }
+
+  onRequestBodyError(): void {
+    this.conn.closeAfterResponse = true;
+    if (!this.responseStarted && !this.finished) {
+      this.localError(400, '', undefined, 'http1.codec_error');
+    } else {
+      this.conn.destroy();
+    }
+  }
+
+  // ── response ────────────────────────────────────────────────────────────────────────────
+
+  onResponseHead(r: ResponseHead): void {
+    this.responseStarted = true;
+    this.status = r.status;
+    const ctx = this.ctx;
+    const h = r.headers;
+    for (const n of RESPONSE_HOP_BY_HOP) h.remove(n);
+    const m = this.responseMutations;
+    if (m !== undefined) for (const x of m) x.apply(h);
+    if (!ctx.suppressEnvoyHeaders) h.set('x-envoy-upstream-service-time', String(Math.round(performance.now() - this.upstreamStart)));
+    switch (ctx.serverHeaderTransformation) {
+      case 'OVERWRITE': h.set('server', ctx.serverName); break;
+      case 'APPEND_IF_ABSENT': if (!h.has('server')) h.add('server', ctx.serverName); break;
+      case 'PASS_THROUGH': break;
+    }
+    let framing = '';
+    if (r.bodyKind === 'chunked') {
+      framing = 'transfer-encoding: chunked\r\n';
+    } else if (r.bodyKind === 'close') {
+      framing = 'transfer-encoding: chunked\r\n';
+      this.chunkWrap = true;
+    }
+    if (!this.conn.requestComplete) this.conn.closeAfterResponse = true;
+    if (this.conn.closeAfterResponse) framing += 'connection: close\r\n';
+    const s = this.conn.socket;
+    // Corked until the end of this tick so the head and the first body bytes leave in one write.
+    s.cork();
+    process.nextTick(uncork, s);
+    s.write(`HTTP/1.1 ${r.status} ${r.reason}\r\n${h.serialize()}${framing}\r\n`, 'latin1');
+  }
+
+  onResponseData(data: Buffer): boolean {
+    const s = this.conn.socket;
+    if (this.chunkWrap) {
+      s.write(`${data.length.toString(16)}\r\n`, 'latin1');
+      s.write(data);
+      return s.write('\r\n', 'latin1');
+    }
+    return s.write(data);
+  }
+
+  onDownstreamDrain(): void {
+    this.upstream?.socket.resume();
+  }
+
+  onResponseEnd(): void {
+    if (this.chunkWrap) this.conn.socket.write('0\r\n\r\n', 'latin1');
+    const up = this.upstream!;
+    this.upstream = undefined;
+    if (!this.requestDone) up.destroy(); // the upstream answered before reading the whole request
+    else this.host!.release(up);
+    this.complete();
+  }
+
+  onUpstreamReset(reason: 'termination' | 'protocol'): void {
+    this.upstream = undefined;
+    const stats = this.cluster!.stats;
+    stats.upstream_rq_rx_reset++;
+    if (reason === 'protocol') stats.upstream_cx_protocol_error++;
+    if (this.responseStarted) {
+      this.flags = 'UR';
+      this.complete();
+      this.conn.destroy();
+      return;
+    }
+    this.localReply(reason === 'protocol' ? LocalReplies.upstreamProtocolError : LocalReplies.connectionTermination);
+  }
+
+  onDeadline(): void {
+    this.timerArmed = false;
+    if (this.finished) return;
+    this.cluster!.stats.upstream_rq_timeout++;
+    this.dropUpstream();
+    if (this.responseStarted) {
+      this.flags = 'UT';
+      this.complete();
+      this.conn.destroy();
+      return;
+    }
+    this.localReply(LocalReplies.timeout);
+  }
+
+  onDownstreamClose(): void {
+    if (this.finished) return;
+    this.flags = this.flags === '' ? 'DC' : this.flags;
+    this.dropUpstream();
+    this.complete();
+  }
+
+  private dropUpstream(): void {
+    if (this.waiting) {
+      this.waiting = false;
+      this.host?.cancel(this);
+    }
+    const up = this.upstream;
+    this.upstream = undefined;
+    if (up !== undefined) {
+      this.cluster!.stats.upstream_rq_tx_reset++;
+      up.abandon();
+    }
+  }
+
+  // ── endings ─────────────────────────────────────────────────────────────────────────────
+
+  private localReply(r: LocalReply): void {
+    this.localError(r.status, r.body, r.flag, r.detail);
+  }
+
+  private localError(status: number, body: string, flag: string | undefined, detail: string): void {
+    if (flag !== undefined) this.flags = flag;
+    this.respondLocally(status, body, detail, undefined);
+  }
+
+  private respondLocally(status: number, body: string, detail: string, extra: RequestHeaders | undefined): void {
+    if (this.finished) return;
+    this.status = status;
+    this.detail = detail;
+    if (!this.conn.requestComplete) this.conn.discardRest();
+    const mutations = this.route === undefined ? undefined : this.route.responseHeaders;
+    writeLocalReply(this.conn, this.ctx, status, body, extra ?? (mutations !== undefined && mutations.length > 0 ? emptyHeaders() : undefined), mutations);
+    this.complete();
+  }
+
+  private complete(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const ctx = this.ctx;
+    if (this.timerArmed) {
+      this.timerArmed = false;
+      ctx.timers.delete(this);
+    }
+    const stats = ctx.stats;
+    stats.downstream_rq_active--;
+    stats.downstream_rq_completed++;
+    if (this.status > 0) countStatus(stats, this.status, 'downstream_rq_');
+    const c = this.cluster;
+    if (c !== undefined && this.host !== undefined) {
+      c.activeRequests--;
+      this.host.activeRequests--;
+      c.stats.upstream_rq_active--;
+      c.stats.upstream_rq_completed++;
+      if (this.responseStarted) countStatus(c.stats, this.status, 'upstream_rq_');
+    }
+    if (ctx.onAccess !== undefined) {
+      ctx.onAccess({
+        method: this.head.method, path: this.path, authority: this.authority, status: this.status,
+        responseFlags: this.flags === '' ? '-' : this.flags, detail: this.detail || (this.responseStarted ? 'via_upstream' : ''),
+        cluster: this.clusterName, upstreamHost: this.host?.key ?? '', durationMs: performance.now() - this.start0,
+      });
+    }
+    if (this.flags !== 'DC') this.conn.onStreamComplete();
+  }
+}
+
+function uncork(s: { uncork(): void }): void {
+  s.uncork();
+}
+
+function emptyHeaders(): RequestHeaders {
+  return new RequestHeaders();
+}

@@ -1,0 +1,248 @@
+// A cluster at run time: its endpoints (hosts), the load balancer that picks one, each host's
+// keep-alive connection pool, and the circuit breakers that bound connections, pending and
+// active requests across the cluster (overflow is answered 503 with flag UO).
+import type { ClusterConfig, ClusterLoadAssignment, HealthStatus, LbEndpoint, LbPolicy } from '../config/types.js';
+import type { ClusterStats } from '../stats.js';
+import { UpstreamConnection } from './connection.js';
+
+export interface PoolWaiter {
+  onPoolReady(conn: UpstreamConnection, host: Host): void;
+  onPoolFailure(reason: 'connect_failure' | 'overflow'): void;
+}
+
+const DEFAULT_THRESHOLD = 1024;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
+const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
+const DEFAULT_PANIC_THRESHOLD = 50;
+
+function isHealthy(s: HealthStatus | undefined): boolean {
+  return s === undefined || s === 'UNKNOWN' || s === 'HEALTHY';
+}
+
+export class Host {
+  /** Requests currently assigned to this host (LEAST_REQUEST compares these). */
+  activeRequests = 0;
+  private readonly idle: UpstreamConnection[] = [];
+  private readonly pending: PoolWaiter[] = [];
+  private connecting = 0;
+  healthy: boolean;
+  weight: number;
+
+  constructor(readonly cluster: Cluster, readonly address: string, readonly port: number, ep: LbEndpoint) {
+    this.healthy = isHealthy(ep.healthStatus);
+    this.weight = ep.weight ?? 1;
+  }
+
+  get key(): string {
+    return `${this.address}:${this.port}`;
+  }
+
+  /** Hands `w` an idle connection now, or queues it and opens a connection if the breakers allow. */
+  acquire(w: PoolWaiter): void {
+    const c = this.cluster;
+    while (this.idle.length > 0) {
+      const conn = this.idle.pop()!;
+      if (!conn.closed) {
+        w.onPoolReady(conn, this);
+        return;
+      }
+    }
+    if (c.pendingRequests >= c.maxPendingRequests) {
+      c.stats.upstream_rq_pending_overflow++;
+      w.onPoolFailure('overflow');
+      return;
+    }
+    this.pending.push(w);
+    c.pendingRequests++;
+    c.stats.upstream_rq_pending_total++;
+    c.stats.upstream_rq_pending_active++;
+    this.maybeConnect();
+  }
+
+  /** Withdraws a waiter that gave up (downstream closed, timeout). */
+  cancel(w: PoolWaiter): void {
+    const i = this.pending.indexOf(w);
+    if (i >= 0) {
+      this.pending.splice(i, 1);
+      this.dequeued();
+    }
+  }
+
+  private dequeued(): void {
+    this.cluster.pendingRequests--;
+    this.cluster.stats.upstream_rq_pending_active--;
+  }
+
+  private maybeConnect(): void {
+    const c = this.cluster;
+    if (this.connecting >= this.pending.length) return;
+    if (c.activeConnections >= c.maxConnections) {
+      c.stats.upstream_cx_overflow++;
+      return;
+    }
+    this.connecting++;
+    c.activeConnections++;
+    c.stats.upstream_cx_total++;
+    c.stats.upstream_cx_active++;
+    const conn = new UpstreamConnection(this.address, this.port, (cx) => {
+      clearTimeout(timer);
+      this.connecting--;
+      this.release(cx);
+    }, (cx, hadReceiver, connected) => this.onClosed(cx, hadReceiver, connected));
+    // Declared after the connection: its callbacks only run on a later tick.
+    const timer = setTimeout(() => {
+      if (!conn.connected) {
+        c.stats.upstream_cx_connect_timeout++;
+        conn.destroy();
+      }
+    }, c.connectTimeoutMs);
+  }
+
+  private onClosed(conn: UpstreamConnection, _hadReceiver: boolean, connected: boolean): void {
+    const c = this.cluster;
+    c.activeConnections--;
+    c.stats.upstream_cx_active--;
+    c.stats.upstream_cx_destroy++;
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    if (!connected) {
+      this.connecting--;
+      c.stats.upstream_cx_connect_fail++;
+      // Envoy fails the pending requests of a pool whose connection attempt failed.
+      const w = this.pending.shift();
+      if (w !== undefined) {
+        this.dequeued();
+        w.onPoolFailure('connect_failure');
+      }
+    }
+    if (this.pending.length > 0) this.maybeConnect();
+  }
+
+  /** Returns a connection after a response: to the next waiter, to the idle stack, or closed. */
+  release(conn: UpstreamConnection): void {
+    const c = this.cluster;
+    if (!conn.reusable || (c.maxRequestsPerConnection > 0 && conn.requests >= c.maxRequestsPerConnection)) {
+      if (conn.reusable) c.stats.upstream_cx_max_requests++;
+      conn.destroy();
+      return;
+    }
+    const w = this.pending.shift();
+    if (w !== undefined) {
+      this.dequeued();
+      w.onPoolReady(conn, this);
+      return;
+    }
+    conn.idleSince = Date.now();
+    this.idle.push(conn);
+  }
+
+  /** Closes connections idle for longer than the cluster's idle timeout. */
+  sweepIdle(now: number): void {
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const conn = this.idle[i];
+      if (now - conn.idleSince >= this.cluster.idleTimeoutMs) {
+        this.idle.splice(i, 1);
+        this.cluster.stats.upstream_cx_idle_timeout++;
+        conn.destroy();
+      }
+    }
+  }
+
+  drain(): void {
+    for (const conn of this.idle.splice(0)) conn.destroy();
+    for (const w of this.pending.splice(0)) {
+      this.dequeued();
+      w.onPoolFailure('connect_failure');
+    }
+  }
+}
+
+export class Cluster {
+  hosts: Host[] = [];
+  private healthyHosts: Host[] = [];
+  private panic = false;
+  private rr = 0;
+  activeConnections = 0;
+  activeRequests = 0;
+  pendingRequests = 0;
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxRequestsPerConnection: number;
+  readonly lbPolicy: LbPolicy;
+  private readonly panicThreshold: number;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(readonly config: ClusterConfig, readonly stats: ClusterStats, private readonly random: () => number = Math.random) {
+    const cb = config.circuitBreakers ?? {};
+    this.maxConnections = cb.maxConnections ?? DEFAULT_THRESHOLD;
+    this.maxPendingRequests = cb.maxPendingRequests ?? DEFAULT_THRESHOLD;
+    this.maxRequests = cb.maxRequests ?? DEFAULT_THRESHOLD;
+    this.connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.idleTimeoutMs = config.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.maxRequestsPerConnection = config.maxRequestsPerConnection ?? 0;
+    this.lbPolicy = config.lbPolicy ?? 'ROUND_ROBIN';
+    this.panicThreshold = config.healthyPanicThresholdPercent ?? DEFAULT_PANIC_THRESHOLD;
+    if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
+    const sweepEvery = Math.max(250, Math.min(this.idleTimeoutMs / 4, 60_000));
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const h of this.hosts) h.sweepIdle(now);
+    }, sweepEvery);
+    this.sweeper.unref();
+  }
+
+  /** Replaces the endpoint set (EDS); hosts that stay keep their pooled connections. */
+  setEndpoints(cla: ClusterLoadAssignment): void {
+    const old = new Map(this.hosts.map((h) => [h.key, h]));
+    const next: Host[] = [];
+    for (const ep of cla.endpoints) {
+      const key = `${ep.address}:${ep.port}`;
+      const existing = old.get(key);
+      if (existing !== undefined) {
+        old.delete(key);
+        existing.healthy = isHealthy(ep.healthStatus);
+        existing.weight = ep.weight ?? 1;
+        next.push(existing);
+      } else {
+        next.push(new Host(this, ep.address, ep.port, ep));
+      }
+    }
+    for (const gone of old.values()) gone.drain();
+    this.hosts = next;
+    this.healthyHosts = next.filter((h) => h.healthy);
+    this.stats.membership_total = next.length;
+    this.stats.membership_healthy = this.healthyHosts.length;
+    // Below the panic threshold Envoy balances over every host rather than overload the few healthy ones.
+    this.panic = next.length > 0 && (this.healthyHosts.length * 100) / next.length < this.panicThreshold;
+  }
+
+  /** The host for the next request, or undefined when there is none (503 UH). */
+  pick(): Host | undefined {
+    const hosts = this.panic ? this.hosts : this.healthyHosts;
+    const n = hosts.length;
+    if (n === 0) return undefined;
+    if (n === 1) return hosts[0];
+    switch (this.lbPolicy) {
+      case 'ROUND_ROBIN':
+        return hosts[this.rr++ % n];
+      case 'RANDOM':
+        return hosts[Math.floor(this.random() * n)];
+      case 'LEAST_REQUEST': {
+        // Power of two choices: two distinct random hosts, the one with fewer active requests.
+        const a = Math.floor(this.random() * n);
+        let b = Math.floor(this.random() * (n - 1));
+        if (b >= a) b++;
+        return hosts[b].activeRequests < hosts[a].activeRequests ? hosts[b] : hosts[a];
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const h of this.hosts) h.drain();
+  }
+}
