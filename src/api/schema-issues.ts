@@ -36,7 +36,9 @@ export function reportIssues(issues: readonly Issue[], d: Diagnostics, prefix: r
         else d.error(`must be of type ${typeName(issue.expected)}, got ${describeInput(issue.input)}`, ...path);
         break;
       case 'invalid_value':
-        d.error(
+        // zod reports a missing required enum as an invalid value; Kubernetes calls it required.
+        if (issue.input === undefined) d.error('Required value', ...path);
+        else d.error(
           `Unsupported value: ${JSON.stringify(issue.input)}: supported values: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
           ...path,
         );
