@@ -52,15 +52,12 @@ function looseMeta(obj: Record<string, unknown>, gvk: GroupVersionKind, doc: Con
 }
 
 /**
- * Istio's validation phrases two of its warnings so the analyzer can name them precisely
- * (IST0130 / IST0131) instead of a generic IST0133; these patterns recover them.
+ * Istio's validation phrases two of its warnings so that the analysis names them precisely
+ * (IST0130 / IST0131) rather than as IST0133; the matches analyzer reports exactly those, for
+ * http, tcp and tls rules alike, so the validation pass's copies are dropped here.
  */
-function preciseWarning(message: string): Pick<AnalysisMessage, 'type' | 'params'> | undefined {
-  const ineffective = /^virtualService rule (\S+) match (\S+) is not used \(duplicate\/overlapping match in rule (\S+)\)$/i.exec(message);
-  if (ineffective) return { type: MSG.VirtualServiceIneffectiveMatch, params: [ineffective[1], ineffective[2], ineffective[3]] };
-  const unreachable = /^virtualService rule (\S+) not used \((.+)\)$/i.exec(message);
-  if (unreachable) return { type: MSG.VirtualServiceUnreachableRule, params: [unreachable[1], unreachable[2]] };
-  return undefined;
+function reportedByMatchesAnalyzer(message: string): boolean {
+  return /^virtualService rule \S+ (match \S+ is )?not used \(/i.test(message);
 }
 
 export function loadResources(docs: readonly ConfigDocument[], registry: KindRegistry, defaultNamespace: string): LoadResult {
@@ -89,8 +86,8 @@ export function loadResources(docs: readonly ConfigDocument[], registry: KindReg
     const named: AnalysisResource = res.config ? { config: res.config, lineOf } : { config: { meta, spec: undefined }, lineOf };
     for (const e of res.diagnostics.errors) messages.push({ type: MSG.SchemaValidationError, params: [formatDiagnostic(e)], resource: named, ...(e.path ? { path: e.path } : {}) });
     for (const w of res.diagnostics.warnings) {
-      const precise = preciseWarning(w.message) ?? { type: MSG.SchemaWarning, params: [formatDiagnostic(w)] };
-      messages.push({ ...precise, resource: named, ...(w.path ? { path: w.path } : {}) });
+      if (reportedByMatchesAnalyzer(w.message)) continue;
+      messages.push({ type: MSG.SchemaWarning, params: [formatDiagnostic(w)], resource: named, ...(w.path ? { path: w.path } : {}) });
     }
     if (res.config) resources.push(named);
   }
