@@ -1,0 +1,366 @@
+// The ADS server: one gRPC stream per proxy carrying LDS/RDS/CDS/EDS/SDS, state of the world or
+// delta. It owns the protocol only — nonces, ACK/NACK, subscriptions, debounce, push queue — and
+// asks the Generators for resources. Requests and pushes for one connection run one at a time.
+import { createHash, randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { logger } from '../shared/log.js';
+import { proxyFromNode, type Proxy } from '../pilot/model/proxy.js';
+import {
+  ADS_SERVICE, TypeUrl, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
+  type DeltaDiscoveryRequest__Output, type DiscoveryRequest__Output,
+} from '../xds-api/index.js';
+import { classifyRequest } from './classify.js';
+import { systemClock, type Clock } from './clock.js';
+import { Connection, type StreamKind, type SyncStatus } from './connection.js';
+import { Debouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce.js';
+import type { Generated, Generators } from './generator.js';
+import { PushQueue } from './push-queue.js';
+import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
+import { newWatch, type WatchedResource } from './watch.js';
+
+const log = logger('xds');
+
+/**
+ * gRPC server settings as istiod uses them: pings every 30 s with a 10 s timeout so dead proxies
+ * are noticed, and connections recycled after 30 min so proxies rebalance across istiod replicas.
+ */
+export const ADS_GRPC_SERVER_OPTIONS: grpc.ServerOptions = {
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+  'grpc.keepalive_permit_without_calls': 1,
+  'grpc.max_connection_age_ms': 30 * 60_000,
+  'grpc.max_connection_age_grace_ms': 10_000,
+  'grpc.max_receive_message_length': 4 * 1024 * 1024,
+  'grpc.max_send_message_length': -1,
+};
+
+export interface AdsServerOptions<P> {
+  generators: Generators<P>;
+  clock?: Clock;
+  debounce?: Partial<DebounceOptions>;
+  /** Concurrent per-proxy pushes (Istio's PILOT_PUSH_THROTTLE). */
+  pushConcurrency?: number;
+  /** Builds the snapshot for a debounced push (Istio's initPushContext); by default req.push is used. */
+  refreshPush?: (req: PushRequest<P>, previous: P | undefined) => P | undefined;
+  initialPush?: P;
+  /** Sent as control_plane.identifier (Istio sends istiod's pod name). */
+  controlPlaneId?: string;
+}
+
+type Mode = 'request' | 'push';
+
+export class AdsServer<P = unknown> {
+  readonly handlers: grpc.UntypedServiceImplementation;
+  private readonly connections = new Map<string, Connection>();
+  private readonly serial = new Map<Connection, Promise<void>>();
+  private readonly clock: Clock;
+  private readonly debouncer: Debouncer<P>;
+  private readonly queue: PushQueue<Connection, P>;
+  private readonly noncePrefix = randomBytes(4).toString('hex');
+  private nonceSeq = 0;
+  private connSeq = 0;
+  private current: P | undefined;
+  private grpcServer: grpc.Server | undefined;
+  /** Counters for /metrics: pushes per type, NACKs per type. */
+  readonly stats = { responses: new Map<string, number>(), nacks: new Map<string, number>(), staleNonces: 0 };
+
+  constructor(private readonly opts: AdsServerOptions<P>) {
+    this.clock = opts.clock ?? systemClock;
+    this.current = opts.initialPush;
+    this.debouncer = new Debouncer(this.clock, (req) => this.pushAll(req), { ...DEFAULT_DEBOUNCE, ...opts.debounce });
+    this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, () => this.pushConnection(conn, req)),
+      (conn, err) => log.error({ conn: conn.id, err }, 'push failed'));
+    this.handlers = {
+      StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest__Output, object>) => this.stream(call, 'sotw'),
+      DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest__Output, object>) => this.stream(call, 'delta'),
+    };
+  }
+
+  /** The snapshot new connections are served from. */
+  get pushContext(): P | undefined {
+    return this.current;
+  }
+
+  /** A config or endpoint change: debounced, then pushed to every connection. */
+  configUpdate(req: PushRequest<P>): void {
+    this.debouncer.push(req);
+  }
+
+  /** Pushes `req` to every connection now, bypassing the debouncer. */
+  async pushAll(req: PushRequest<P>): Promise<void> {
+    const push = this.opts.refreshPush ? this.opts.refreshPush(req, this.current) : (req.push ?? this.current);
+    this.current = push;
+    const withPush: PushRequest<P> = { ...req, push };
+    log.debug({ reason: formatReason(req), full: req.full, connections: this.connections.size }, 'push');
+    for (const conn of this.connections.values()) this.queue.enqueue(conn, withPush);
+    await this.queue.idle();
+  }
+
+  /** Per proxy, per type: sent, acked, nonce, last NACK (for /debug/syncz). */
+  syncz(): SyncStatus[] {
+    return [...this.connections.values()].map((c) => c.syncStatus()).sort((a, b) => a.connectionId.localeCompare(b.connectionId));
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Starts a gRPC server with the ADS service on `address` (e.g. `127.0.0.1:0`); returns the bound port. */
+  async listen(address: string, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
+    const server = new grpc.Server(ADS_GRPC_SERVER_OPTIONS);
+    server.addService(ADS_SERVICE, this.handlers);
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync(address, credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    this.grpcServer = server;
+    return port;
+  }
+
+  /** Stops debouncing, ends every stream, and shuts the gRPC server down (forcefully after `graceMs`). */
+  async close(graceMs = 1000): Promise<void> {
+    this.debouncer.close();
+    for (const c of this.connections.values()) c.closed = true;
+    const server = this.grpcServer;
+    this.grpcServer = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private stream(call: grpc.ServerDuplexStream<any, object>, kind: StreamKind): void {
+    let conn: Connection | undefined;
+    const fail = (code: grpc.status, details: string) => {
+      log.warn({ details }, 'closing xDS stream');
+      call.destroy(Object.assign(new Error(details), { code, details }));
+    };
+    const cleanup = () => {
+      if (!conn) return;
+      conn.closed = true;
+      this.connections.delete(conn.id);
+      this.queue.remove(conn);
+      log.info({ conn: conn.id }, 'ADS stream closed');
+    };
+    call.on('data', (req: DiscoveryRequest__Output | DeltaDiscoveryRequest__Output) => {
+      if (!conn) {
+        let proxy: Proxy;
+        try {
+          proxy = proxyFromNode(req.node);
+        } catch (err) {
+          fail(grpc.status.INVALID_ARGUMENT, (err as Error).message);
+          return;
+        }
+        conn = new Connection(`${proxy.id}-${++this.connSeq}`, proxy, kind, this.clock.now(), (msg) => {
+          if (!call.destroyed && !call.writableEnded) call.write(msg);
+        });
+        this.connections.set(conn.id, conn);
+        log.info({ conn: conn.id, stream: kind }, 'ADS stream opened');
+      }
+      const c = conn;
+      void this.runSerial(c, () => (kind === 'sotw' ? this.onSotw(c, req as DiscoveryRequest__Output) : this.onDelta(c, req as DeltaDiscoveryRequest__Output)))
+        .catch((err: unknown) => {
+          log.error({ conn: c.id, err }, 'xDS request failed');
+          fail(grpc.status.INTERNAL, `xDS request failed: ${(err as Error).message}`);
+        });
+    });
+    call.on('end', () => {
+      cleanup();
+      call.end();
+    });
+    call.on('error', cleanup);
+    call.on('close', cleanup);
+  }
+
+  private runSerial(conn: Connection, fn: () => Promise<void>): Promise<void> {
+    const prev = this.serial.get(conn) ?? Promise.resolve();
+    const next = prev.then(() => (conn.closed ? undefined : fn()));
+    const tail = next.catch(() => {});
+    this.serial.set(conn, tail);
+    void tail.then(() => {
+      if (this.serial.get(conn) === tail) this.serial.delete(conn);
+    });
+    return next;
+  }
+
+  private newRequest(reason: TriggerReason): PushRequest<P> {
+    return pushRequest({ full: true, reason, start: this.clock.now(), push: this.current });
+  }
+
+  private async onSotw(conn: Connection, req: DiscoveryRequest__Output): Promise<void> {
+    const prev = conn.watches.get(req.type_url);
+    const c = classifyRequest(prev, req);
+    log.debug({ conn: conn.id, type: shortTypeName(req.type_url), kind: c.kind }, 'request');
+    switch (c.kind) {
+      case 'initial':
+      case 'reconnect': {
+        const w = newWatch(req.type_url, c.names, c.wildcard);
+        conn.watches.set(req.type_url, w);
+        await this.respond(conn, w, this.newRequest(c.kind === 'initial' ? 'initial' : 'reconnect'), 'request');
+        return;
+      }
+      case 'nack':
+        if (prev) {
+          prev.lastNack = { message: c.message, code: c.code, nonce: c.nonce, keptVersion: c.keptVersion, at: this.clock.now() };
+        }
+        this.stats.nacks.set(req.type_url, (this.stats.nacks.get(req.type_url) ?? 0) + 1);
+        log.warn({ conn: conn.id, type: shortTypeName(req.type_url), nonce: c.nonce, error: c.message }, 'NACK');
+        return;
+      case 'stale-nonce':
+        this.stats.staleNonces++;
+        return;
+      case 'ack':
+        this.recordAck(prev!, c.nonce, c.version);
+        return;
+      case 'unsubscribe':
+        this.recordAck(prev!, c.nonce, c.version);
+        prev!.names = new Set(c.names);
+        return;
+      case 'unsubscribe-all':
+        conn.watches.delete(req.type_url);
+        return;
+      case 'subscription-change':
+        this.recordAck(prev!, c.nonce, c.version);
+        prev!.names = new Set(c.names);
+        prev!.wildcard = c.wildcard;
+        await this.respond(conn, prev!, this.newRequest('subscription'), 'request');
+        return;
+    }
+  }
+
+  private async onDelta(conn: Connection, req: DeltaDiscoveryRequest__Output): Promise<void> {
+    const type = req.type_url;
+    let w = conn.watches.get(type);
+    if (req.error_detail) {
+      if (w) w.lastNack = { message: req.error_detail.message, code: req.error_detail.code, nonce: req.response_nonce, keptVersion: '', at: this.clock.now() };
+      this.stats.nacks.set(type, (this.stats.nacks.get(type) ?? 0) + 1);
+      log.warn({ conn: conn.id, type: shortTypeName(type), nonce: req.response_nonce, error: req.error_detail.message }, 'delta NACK');
+      return;
+    }
+    const subscribe = req.resource_names_subscribe;
+    const unsubscribe = req.resource_names_unsubscribe;
+    if (!w) {
+      const wildcard = isWildcardType(type) && (subscribe.length === 0 || subscribe.includes('*'));
+      w = newWatch(type, subscribe.filter((n) => n !== '*'), wildcard);
+      // initial_resource_versions: what the proxy already holds from an earlier stream.
+      w.resourceVersions = new Map(Object.entries(req.initial_resource_versions ?? {}));
+      conn.watches.set(type, w);
+      const reason: TriggerReason = w.resourceVersions.size > 0 ? 'reconnect' : 'initial';
+      await this.respond(conn, w, this.newRequest(reason), 'request');
+      return;
+    }
+    if (req.response_nonce !== '') {
+      if (req.response_nonce === w.nonceSent) {
+        this.recordAck(w, req.response_nonce, w.versionSent ?? '');
+      } else if (subscribe.length === 0 && unsubscribe.length === 0) {
+        this.stats.staleNonces++;
+        return;
+      }
+    }
+    let added = false;
+    for (const n of subscribe) {
+      if (n === '*') {
+        added ||= !w.wildcard;
+        w.wildcard = isWildcardType(type);
+      } else if (!w.names.has(n)) {
+        w.names.add(n);
+        added = true;
+      }
+    }
+    for (const n of unsubscribe) {
+      if (n === '*') w.wildcard = false;
+      else w.names.delete(n);
+      // The proxy dropped it; if it subscribes again it must be sent again.
+      if (!w.wildcard) w.resourceVersions?.delete(n);
+    }
+    if (added) await this.respond(conn, w, this.newRequest('subscription'), 'request');
+  }
+
+  private recordAck(w: WatchedResource, nonce: string, version: string): void {
+    w.nonceAcked = nonce;
+    w.versionAcked = version;
+    w.lastAckedAt = this.clock.now();
+  }
+
+  private async pushConnection(conn: Connection, req: PushRequest<P>): Promise<void> {
+    const order = [...XDS_RESOURCE_TYPES, ...[...conn.watches.keys()].filter((t) => !(XDS_RESOURCE_TYPES as readonly string[]).includes(t))];
+    for (const type of order) {
+      const w = conn.watches.get(type);
+      if (!w || conn.closed) continue;
+      // EDS-only pushes (endpoints changed) leave the other types alone.
+      if (!req.full && type !== TypeUrl.ClusterLoadAssignment) continue;
+      await this.respond(conn, w, req, 'push');
+    }
+  }
+
+  private nextNonce(): string {
+    return `${this.noncePrefix}-${(++this.nonceSeq).toString(36)}`;
+  }
+
+  private async generate(conn: Connection, w: WatchedResource, req: PushRequest<P>): Promise<Generated | undefined> {
+    const gen = this.opts.generators.get(w.typeUrl);
+    if (!gen) {
+      log.warn({ conn: conn.id, typeUrl: w.typeUrl }, 'no generator for type; not answering');
+      return undefined;
+    }
+    const out = await gen.generate(conn.proxy, { typeUrl: w.typeUrl, wildcard: w.wildcard, names: w.names }, req);
+    if (!out) return undefined;
+    // Named watches get only what they asked for, whatever the generator returned.
+    const resources = w.wildcard ? out.resources : out.resources.filter((r) => w.names.has(r.name));
+    return { resources, version: out.version };
+  }
+
+  private async respond(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
+    const out = await this.generate(conn, w, req);
+    if (!out || conn.closed) return;
+    if (conn.kind === 'sotw') {
+      // Same version as last sent: nothing changed for this type; in particular a NACKed version is
+      // never sent again. Requests (initial, new names) are always answered.
+      if (mode === 'push' && !req.forced && out.version === w.versionSent) return;
+      const nonce = this.nextNonce();
+      conn.write({
+        version_info: out.version,
+        resources: out.resources.map((r) => r.resource),
+        type_url: w.typeUrl,
+        nonce,
+        control_plane: this.opts.controlPlaneId ? { identifier: this.opts.controlPlaneId } : null,
+      });
+      this.recordSent(w, nonce, out.version);
+      return;
+    }
+    const have = w.resourceVersions ?? (w.resourceVersions = new Map());
+    const changed: Array<{ name: string; version: string; resource: object }> = [];
+    const present = new Set<string>();
+    for (const r of out.resources) {
+      const version = r.version ?? createHash('sha256').update(r.resource.value).digest('base64url').slice(0, 16);
+      present.add(r.name);
+      if (req.forced || have.get(r.name) !== version) changed.push({ name: r.name, version, resource: r.resource });
+    }
+    const removed = [...have.keys()].filter((n) => !present.has(n) && (w.wildcard || w.names.has(n)));
+    if (mode === 'push' && changed.length === 0 && removed.length === 0) return;
+    const nonce = this.nextNonce();
+    conn.write({
+      system_version_info: out.version,
+      resources: changed,
+      type_url: w.typeUrl,
+      removed_resources: removed,
+      nonce,
+      control_plane: this.opts.controlPlaneId ? { identifier: this.opts.controlPlaneId } : null,
+    });
+    for (const r of changed) have.set(r.name, r.version);
+    for (const n of removed) have.delete(n);
+    this.recordSent(w, nonce, out.version);
+  }
+
+  private recordSent(w: WatchedResource, nonce: string, version: string): void {
+    w.nonceSent = nonce;
+    w.versionSent = version;
+    w.lastSentAt = this.clock.now();
+    w.responses++;
+    this.stats.responses.set(w.typeUrl, (this.stats.responses.get(w.typeUrl) ?? 0) + 1);
+  }
+}

@@ -1,0 +1,34 @@
+// Per-connection, per-type watch state: what the proxy subscribed to and where the exchange stands
+// (sent, acked, last NACK). The server owns nonces; versions come from the generators.
+
+export interface NackRecord {
+  /** google.rpc.Status message from error_detail. */
+  message: string;
+  code: number;
+  /** The nonce of the response that was rejected, and the version the proxy kept. */
+  nonce: string;
+  keptVersion: string;
+  at: number;
+}
+
+export interface WatchedResource {
+  typeUrl: string;
+  /** Names subscribed to; for a wildcard watch, any extra names besides `*`. */
+  names: Set<string>;
+  wildcard: boolean;
+  nonceSent?: string;
+  versionSent?: string;
+  nonceAcked?: string;
+  versionAcked?: string;
+  lastSentAt?: number;
+  lastAckedAt?: number;
+  lastNack?: NackRecord;
+  /** Delta only: the version of each resource the proxy holds. */
+  resourceVersions?: Map<string, string>;
+  /** Number of responses sent for this type on this connection. */
+  responses: number;
+}
+
+export function newWatch(typeUrl: string, names: Iterable<string>, wildcard: boolean): WatchedResource {
+  return { typeUrl, names: new Set(names), wildcard, responses: 0 };
+}
