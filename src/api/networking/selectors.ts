@@ -1,7 +1,8 @@
 // networking.istio.io's own WorkloadSelector (`labels`, used by Sidecar and EnvoyFilter); the
 // `matchLabels` form (istio.type.v1beta1) lives in ../validation/policy-target.ts.
 import type { Diagnostics, PathSegment } from '../diagnostics.js';
-import { message, stringMap, z } from '../schema.js';
+import type { z } from '../schema.js';
+import { message, stringMap } from '../schema.js';
 
 export const networkingWorkloadSelector = message({ labels: stringMap.optional() });
 export type NetworkingWorkloadSelector = z.infer<typeof networkingWorkloadSelector>;
