@@ -87,7 +87,7 @@ const cases: { name: string; args: string[]; stdin?: string; code: number; err: 
       '\t* WorkloadEntry//vm2: mixed/b.yaml:12: spec.adress: unknown field "adress"\n\n' },
   { name: 'comma-separated files, -x and --use-kube=false accepted', args: ['-x', '--use-kube=false', '-f', 'ok/vm.yaml,mixed/a/reviews.yaml'], code: 1, err: `Error: 1 error occurred:\n${REVIEWS_ERR}\n` },
   { name: 'a syntax error does not hide the other documents', args: ['-f', 'syntax.yaml'], code: 1,
-    err: 'Error: 3 errors occurred:\n\t* failed to decode file syntax.yaml:8: Flow map in block collection must be sufficiently indented and end with a }\n' +
+    err: 'Error: 3 errors occurred:\n\t* failed to decode file syntax.yaml:7: Flow map in block collection must be sufficiently indented and end with a }\n' +
       '\t* WorkloadEntry//vm2: syntax.yaml:14: spec.weight: must be greater than or equal to 0\n' +
       '\t* WorkloadEntry//vm2: syntax.yaml:15: spec.adress: unknown field "adress"\n\n' },
   { name: 'an unknown kind in an Istio group is an error', args: ['-f', 'typo.yaml'], code: 1, err: 'Error: 1 error occurred:\n\t* VirtualServce//t: typo.yaml:2: kind: unknown kind "VirtualServce" (apiVersion networking.istio.io/v1): not a kind istio-ts reads\n\n' },

@@ -110,3 +110,25 @@ test('JSON objects and JSON/YAML Lists expand into one document per item', () =>
 test('empty and comment-only files have no documents', () => {
   for (const text of ['', '\n', '# nothing\n', '---\n---\n']) assert.deepEqual(parseDocuments('e.yaml', text), [], JSON.stringify(text));
 });
+
+test('document boundaries and scalars as Kubernetes reads them', () => {
+  const cases: { name: string; text: string; want: [index: number, line: number, value: unknown][] }[] = [
+    { name: 'comments before the first marker belong to document 0', text: '# c\n---\na: 1\n---\nb: 2\n', want: [[0, 3, { a: 1 }], [1, 5, { b: 2 }]] },
+    { name: 'content on the marker line', text: '--- {a: 1}\n--- \nb: 2\n', want: [[0, 1, { a: 1 }], [1, 3, { b: 2 }]] },
+    { name: 'document end marker', text: 'a: 1\n...\n---\nb: 2\n', want: [[0, 1, { a: 1 }], [1, 4, { b: 2 }]] },
+    { name: 'directives take the thorough path', text: '%YAML 1.2\n---\na: 1\n', want: [[0, 3, { a: 1 }]] },
+    { name: 'CRLF line ends and a BOM', text: '\ufeffa: 1\r\n---\r\nb: x\r\n', want: [[0, 1, { a: 1 }], [1, 3, { b: 'x' }]] },
+    { name: 'merge keys; timestamps and on/yes stay strings', text: 'base: &b {x: 1}\nc:\n  <<: *b\n  y: 2\nt: 2024-01-01\no: on\n', want: [[0, 1, { base: { x: 1 }, c: { x: 1, y: 2 }, t: '2024-01-01', o: 'on' }]] },
+    { name: 'a marker-like line inside a block scalar is indented, so not a marker', text: 'a: |\n  ---\n  x\n', want: [[0, 1, { a: '---\nx\n' }]] },
+  ];
+  for (const c of cases) {
+    const docs = parseDocuments('t.yaml', c.text);
+    assert.deepEqual(docs.map((d) => [d.index, d.line, d.value]), c.want, c.name);
+    assert.ok(docs.every((d) => d.error === undefined), c.name);
+  }
+});
+
+test('lineOf in a later document counts the lines before it', () => {
+  const docs = parseDocuments('t.yaml', 'a: 1\n---\n# note\nkind: X\nspec:\n  list:\n  - name: n\n    port: 80\n');
+  assert.deepEqual([docs[1].line, docs[1].lineOf('spec.list[0].port'), docs[1].lineOf('spec.missing')], [4, 8, 5]);
+});
