@@ -137,7 +137,8 @@ export class AdsServer<P = unknown> {
     let conn: Connection | undefined;
     const fail = (code: grpc.status, details: string) => {
       log.warn({ details }, 'closing xDS stream');
-      call.destroy(Object.assign(new Error(details), { code, details }));
+      // grpc-js turns an 'error' event on a server stream into the call's final status.
+      call.emit('error', Object.assign(new Error(details), { code, details }));
     };
     const cleanup = () => {
       if (!conn) return;
