@@ -11,6 +11,15 @@ export function kindId(gk: Pick<GroupVersionKind, 'group' | 'kind'>): KindId {
 
 const EMPTY: readonly Config[] = Object.freeze([]);
 
+const keys = new WeakMap<Config, string>();
+
+/** `configKey(c.meta)`, computed once per config object (a reload revisits thousands of them). */
+export function keyOf(c: Config): string {
+  let k = keys.get(c);
+  if (k === undefined) keys.set(c, (k = configKey(c.meta)));
+  return k;
+}
+
 export class ConfigSnapshot {
   /** Grows by one with every change the store applies; 0 is the empty start. */
   readonly version: number;
@@ -19,30 +28,47 @@ export class ConfigSnapshot {
   private readonly byKind: ReadonlyMap<KindId, ReadonlyMap<string, readonly Config[]>>;
   private readonly allByKind: ReadonlyMap<KindId, readonly Config[]>;
 
-  private constructor(version: number, byKey: Map<string, Config>) {
+  /**
+   * `reuse`: the previous snapshot and the kinds whose members changed; every other kind's indexes
+   * are shared with it, so a one-object change costs that kind's size, not the whole set's.
+   */
+  private constructor(version: number, byKey: Map<string, Config>, reuse?: { prev: ConfigSnapshot; changed: ReadonlyMap<KindId, readonly Config[]> }) {
     this.version = version;
     this.byKey = byKey;
-    const grouped = new Map<KindId, Map<string, Config[]>>();
-    for (const c of byKey.values()) {
-      const k = kindId(c.meta.gvk);
-      let ns = grouped.get(k);
-      if (!ns) grouped.set(k, (ns = new Map()));
-      let list = ns.get(c.meta.namespace);
-      if (!list) ns.set(c.meta.namespace, (list = []));
-      list.push(c);
-    }
-    const byKind = new Map<KindId, Map<string, readonly Config[]>>();
-    const all = new Map<KindId, readonly Config[]>();
-    for (const [k, ns] of grouped) {
-      const flat: Config[] = [];
-      const sorted = new Map<string, readonly Config[]>();
-      for (const [n, list] of [...ns].sort(([a], [b]) => compare(a, b))) {
-        list.sort((a, b) => compare(a.meta.name, b.meta.name));
-        flat.push(...list);
-        sorted.set(n, Object.freeze(list));
+    const members = new Map<KindId, Config[]>();
+    if (reuse) {
+      for (const [k, added] of reuse.changed) {
+        // Still-present, unchanged members of the kind, plus the added and updated ones.
+        const kept = reuse.prev.list({ group: k.slice(0, k.indexOf('/')), kind: k.slice(k.indexOf('/') + 1) }).filter((c) => byKey.get(keyOf(c)) === c);
+        members.set(k, [...kept, ...added]);
       }
-      byKind.set(k, sorted);
-      all.set(k, Object.freeze(flat));
+    } else {
+      for (const c of byKey.values()) {
+        const k = kindId(c.meta.gvk);
+        let list = members.get(k);
+        if (!list) members.set(k, (list = []));
+        list.push(c);
+      }
+    }
+    const byKind = new Map<KindId, ReadonlyMap<string, readonly Config[]>>(reuse ? reuse.prev.byKind : []);
+    const all = new Map<KindId, readonly Config[]>(reuse ? reuse.prev.allByKind : []);
+    for (const [k, list] of members) {
+      if (list.length === 0) {
+        byKind.delete(k);
+        all.delete(k);
+        continue;
+      }
+      list.sort((a, b) => compare(a.meta.namespace, b.meta.namespace) || compare(a.meta.name, b.meta.name));
+      const ns = new Map<string, readonly Config[]>();
+      let start = 0;
+      for (let i = 1; i <= list.length; i++) {
+        if (i === list.length || list[i].meta.namespace !== list[start].meta.namespace) {
+          ns.set(list[start].meta.namespace, Object.freeze(list.slice(start, i)));
+          start = i;
+        }
+      }
+      byKind.set(k, ns);
+      all.set(k, Object.freeze(list));
     }
     this.byKind = byKind;
     this.allByKind = all;
@@ -55,13 +81,13 @@ export class ConfigSnapshot {
   /** Builds a snapshot; a later config with the same key replaces an earlier one. */
   static of(version: number, configs: Iterable<Config>): ConfigSnapshot {
     const byKey = new Map<string, Config>();
-    for (const c of configs) byKey.set(configKey(c.meta), c);
+    for (const c of configs) byKey.set(keyOf(c), c);
     return new ConfigSnapshot(version, byKey);
   }
 
-  /** @internal the store's path: keys already computed. */
-  static fromKeyed(version: number, byKey: Map<string, Config>): ConfigSnapshot {
-    return new ConfigSnapshot(version, byKey);
+  /** @internal the store's path: keys already computed, indexes of unchanged kinds shared with `prev`. */
+  static fromKeyed(version: number, byKey: Map<string, Config>, prev?: ConfigSnapshot, changed?: ReadonlyMap<KindId, readonly Config[]>): ConfigSnapshot {
+    return new ConfigSnapshot(version, byKey, prev && changed ? { prev, changed } : undefined);
   }
 
   get size(): number {

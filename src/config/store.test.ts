@@ -85,3 +85,22 @@ test('store: waitFor resolves on a matching snapshot and times out otherwise', a
   assert.equal((await waiting).version, 2);
   await assert.rejects(store.waitFor((s) => s.size === 5, 20), /no matching config snapshot within 20 ms/);
 });
+
+test('store: a change re-indexes only its kind; other kinds keep their index objects', () => {
+  const svc = (name: string, port: number) => {
+    const res = defaultRegistry().parse({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns' }, spec: { ports: [{ name: 'http', port }] } });
+    assert.ok(res.config, JSON.stringify(res.diagnostics.errors));
+    return res.config;
+  };
+  const SVC = { group: '', kind: 'Service' };
+  const store = new ConfigStore();
+  const s1 = store.replace([we('a', 'ns', '1.1.1.1'), we('b', 'ns2', '1.1.1.2'), svc('x', 80), svc('y', 81)]);
+  const s2 = store.replace([we('a', 'ns', '1.1.1.1'), we('b', 'ns2', '1.1.1.2'), svc('x', 80), svc('z', 82)]);
+  assert.equal(s2.list(WE), s1.list(WE), 'WorkloadEntry index shared');
+  assert.equal(s2.get(WE, 'ns', 'a'), s1.get(WE, 'ns', 'a'), 'same content keeps the served object');
+  assert.deepEqual(s2.list(SVC).map((c) => c.meta.name), ['x', 'z']);
+  assert.deepEqual(s2.list(SVC, 'ns').map((c) => c.meta.name), ['x', 'z']);
+  assert.deepEqual(s1.list(SVC).map((c) => c.meta.name), ['x', 'y'], 'the old snapshot is untouched');
+  const s3 = store.replace([we('a', 'ns', '1.1.1.1'), we('b', 'ns2', '1.1.1.2')]);
+  assert.deepEqual([s3.kinds(), s3.list(SVC), s3.namespaces(WE)], [['networking.istio.io/WorkloadEntry'], [], ['ns', 'ns2']]);
+});

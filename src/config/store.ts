@@ -1,9 +1,9 @@
 // The config store: holds the current snapshot, swaps in a new one atomically when a source hands
 // over a new complete set, and tells subscribers what changed (added/updated/removed keys by kind),
 // so the control plane can push only what a change touches.
-import { configKey, type Config } from '../api/config.js';
+import type { Config } from '../api/config.js';
 import { logger } from '../shared/log.js';
-import { ConfigSnapshot, kindId, type KindId } from './snapshot.js';
+import { ConfigSnapshot, keyOf, kindId, type KindId } from './snapshot.js';
 
 export interface KindChanges {
   readonly added: readonly string[];
@@ -62,24 +62,35 @@ export class ConfigStore {
   replace(configs: Iterable<Config>): ConfigSnapshot {
     const prev = this.current;
     const next = new Map<string, Config>();
-    for (const c of configs) next.set(configKey(c.meta), c);
+    for (const c of configs) next.set(keyOf(c), c);
 
     const changes = new Map<KindId, { added: string[]; updated: string[]; removed: string[] }>();
+    // Per changed kind, its new and updated members (for the snapshot to re-index that kind only).
+    const fresh = new Map<KindId, Config[]>();
     const bucket = (c: Config) => {
       const k = kindId(c.meta.gvk);
       let b = changes.get(k);
-      if (!b) changes.set(k, (b = { added: [], updated: [], removed: [] }));
+      if (!b) {
+        changes.set(k, (b = { added: [], updated: [], removed: [] }));
+        fresh.set(k, []);
+      }
       return b;
     };
     let size = 0;
     for (const [key, c] of next) {
       const old = prev.getByKey(key);
+      if (old === c) continue;
       if (!old) {
         bucket(c).added.push(key);
+        fresh.get(kindId(c.meta.gvk))?.push(c);
         size++;
       } else if (!sameContent(old, c)) {
         bucket(c).updated.push(key);
+        fresh.get(kindId(c.meta.gvk))?.push(c);
         size++;
+      } else {
+        // Same content in a new object: keep serving the old one, so consumers see no change.
+        next.set(key, old);
       }
     }
     for (const key of prev.keys()) {
@@ -94,7 +105,7 @@ export class ConfigStore {
       b.updated.sort();
       b.removed.sort();
     }
-    const snap = ConfigSnapshot.fromKeyed(prev.version + 1, next);
+    const snap = ConfigSnapshot.fromKeyed(prev.version + 1, next, prev, fresh);
     this.current = snap;
     const change: ConfigChanges = { kinds: changes, size };
     for (const l of [...this.listeners]) {
