@@ -14,8 +14,21 @@ export interface ForwardingOptions {
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
 
+const internalCache = new Map<string, boolean>();
+
 /** RFC 1918, loopback and unique-local addresses: Envoy's classic notion of "internal". */
 export function isInternalAddress(ip: string): boolean {
+  let v = internalCache.get(ip);
+  if (v === undefined) {
+    // Peers are few and repeat on every request; the bound keeps a scan of many sources cheap.
+    if (internalCache.size > 4096) internalCache.clear();
+    v = classify(ip);
+    internalCache.set(ip, v);
+  }
+  return v;
+}
+
+function classify(ip: string): boolean {
   let a = ip;
   if (a.startsWith('::ffff:')) a = a.slice(7);
   const v = isIP(a);

@@ -53,10 +53,24 @@ export class HttpStats {
   rq_direct_response = 0;
 }
 
-export function countStatus(s: ClusterStats | HttpStats, status: number, prefix: 'upstream_rq_' | 'downstream_rq_'): void {
-  const key = `${prefix}${Math.floor(status / 100)}xx`;
-  const rec = s as unknown as Record<string, number>;
-  if (key in rec) rec[key]++;
+export function countUpstreamStatus(s: ClusterStats, status: number): void {
+  switch ((status / 100) | 0) {
+    case 1: s.upstream_rq_1xx++; break;
+    case 2: s.upstream_rq_2xx++; break;
+    case 3: s.upstream_rq_3xx++; break;
+    case 4: s.upstream_rq_4xx++; break;
+    case 5: s.upstream_rq_5xx++; break;
+  }
+}
+
+export function countDownstreamStatus(s: HttpStats, status: number): void {
+  switch ((status / 100) | 0) {
+    case 1: s.downstream_rq_1xx++; break;
+    case 2: s.downstream_rq_2xx++; break;
+    case 3: s.downstream_rq_3xx++; break;
+    case 4: s.downstream_rq_4xx++; break;
+    case 5: s.downstream_rq_5xx++; break;
+  }
 }
 
 /** All stats of a proxy; each holder registers under its Envoy prefix. */

@@ -13,6 +13,8 @@ export interface UpstreamReceiver {
   /** Body bytes exactly as framed on the wire; returns false to ask for backpressure. */
   onResponseData(data: Buffer): boolean;
   onResponseEnd(): void;
+  /** Every byte of one read has been handed on (flush anything held back). */
+  onReadComplete(): void;
   /** The connection failed before the response ended; `headersSent` says whether onResponseHead ran. */
   onUpstreamReset(reason: 'termination' | 'protocol'): void;
 }
@@ -107,6 +109,11 @@ export class UpstreamConnection {
   }
 
   private onData(d: Buffer): void {
+    this.consume(d);
+    this.receiver?.onReadComplete();
+  }
+
+  private consume(d: Buffer): void {
     let buf = d;
     let off = 0;
     while (off < buf.length) {
