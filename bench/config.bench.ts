@@ -1,7 +1,7 @@
 // Config ingestion: (a) parse + validate + index 10,000 objects (median of several runs), and
 // (b) reload latency of the watched --configDir after one file among 1,000 changes (write → new
 // snapshot, median and p90). `npm run bench config`. Bounded: well under a minute.
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -158,7 +158,7 @@ try {
     console.log(`wrote ${OBJECTS} objects in ${FILES} files to ${dir}`);
     process.exit(0);
   }
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
   console.log(`objects: ${OBJECTS} in ${FILES} files; kinds: ${kinds.map((k) => k.kind).join(', ')}`);
 
   // (a) parse + validate + index, from text already in memory; reading the files is timed apart.
@@ -167,18 +167,22 @@ try {
   const texts = await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')));
   const readMs = performance.now() - t0;
   const runs: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < PARSE_RUNS; r++) {
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const states = names.map((n, k) => ingestFile(n, texts[k], { registry, defaultNamespace: 'default' }));
     const merged = mergeFiles(states);
     const snap = new ConfigStore().replace(merged.configs);
     runs.push(performance.now() - start);
+    const used = process.cpuUsage(cpu0);
+    cpu.push((used.user + used.system) / 1000);
     const problems = states.flatMap((s) => s.problems).filter((p) => p.severity === 'error');
     if (snap.size !== OBJECTS || problems.length > 0) {
       throw new Error(`expected ${OBJECTS} valid objects, got ${snap.size}; first problem: ${JSON.stringify(problems[0])}`);
     }
   }
-  console.log(`(a) parse+validate+index ${OBJECTS}: median ${ms(median(runs))} of ${PARSE_RUNS} runs [${runs.map((x) => x.toFixed(0)).join(', ')}] (aim < 1000 ms); reading ${FILES} files: ${ms(readMs)}`);
+  console.log(`(a) parse+validate+index ${OBJECTS}: median ${ms(median(runs))} of ${PARSE_RUNS} runs [${runs.map((x) => x.toFixed(0)).join(', ')}] (aim < 1000 ms), CPU median ${ms(median(cpu))}; reading ${FILES} files: ${ms(readMs)}`);
 
   // (b) reload latency: one file changes, time until the new snapshot is published.
   for (const debounceMs of [10, 100]) {
