@@ -171,7 +171,7 @@ test('istioctl analyze on the bundled Bookinfo example prints its two deliberate
   const lines = res.stdout.trim().split('\n').map((l) => l.replace(/\(([^ ]+ [^ ]+) \S*examples\/bookinfo\//, '($1 '));
   assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf(')') + 1)), [
     'Warning [IST0130] (VirtualService default/reviews virtual-service-reviews.yaml:23)',
-    'Warning [IST0162] (Gateway default/bookinfo-gateway bookinfo-gateway.yaml:15)',
+    'Warning [IST0162] (Gateway default/bookinfo-gateway bookinfo-gateway.yaml:12)',
     'Info [IST0131] (VirtualService default/reviews virtual-service-reviews.yaml:24)',
   ]);
   const strict = await istioctl('analyze', '--failure-threshold', 'Warning', join(REPO, 'examples', 'bookinfo'));

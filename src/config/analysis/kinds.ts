@@ -14,6 +14,7 @@ export const K = {
   Namespace: { group: '', kind: 'Namespace' },
   Service: { group: '', kind: 'Service' },
   Pod: { group: '', kind: 'Pod' },
+  Node: { group: '', kind: 'Node' },
   Deployment: { group: 'apps', kind: 'Deployment' },
   StatefulSet: { group: 'apps', kind: 'StatefulSet' },
   DaemonSet: { group: 'apps', kind: 'DaemonSet' },

@@ -20,7 +20,7 @@ export interface LoadResult {
 }
 
 const LOOSE_KINDS = new Set<string>(Object.values(K).map(kindKey));
-const CLUSTER_SCOPED = new Set<string>([kindKey(K.Namespace)]);
+const CLUSTER_SCOPED = new Set<string>([kindKey(K.Namespace), kindKey(K.Node)]);
 
 function stringMap(v: unknown): Record<string, string> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};

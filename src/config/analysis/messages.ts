@@ -1,5 +1,7 @@
 // Istio's analysis message types (istio.io "Configuration Analysis Messages"): code, name, level
 // and template. Codes are stable and documented, so users' suppressions and CI greps carry over.
+// Retired codes (IST0104 GatewayPortNotOnWorkload, IST0105, ...) are absent, as in Istio 1.30:
+// istioctl warns that `-S` with one of them has no effect.
 import { goSprintf } from './go-format.js';
 
 export type Level = 'Error' | 'Warning' | 'Info';
@@ -98,6 +100,13 @@ export const MSG = {
     'Warning',
     'The gateway is listening on a target port (port %d) that is not defined in the Service associated with its workload instances (Pod selector %s). If you need to access the gateway port through the gateway Service, it will not be available.',
   ),
+  DestinationRuleSubsetNotSelectPods: t(
+    'IST0173',
+    'DestinationRuleSubsetNotSelectPods',
+    'Error',
+    'The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).',
+  ),
+  UnknownDestinationRuleHost: t('IST0174', 'UnknownDestinationRuleHost', 'Warning', 'The host %s defined in the DestinationRule does not match any services in the mesh.'),
 } as const satisfies Record<string, MessageType>;
 
 export const ALL_MESSAGE_TYPES: readonly MessageType[] = Object.values(MSG);

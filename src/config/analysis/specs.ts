@@ -70,6 +70,7 @@ export interface ServiceEntrySpec {
   exportTo?: string[];
   resolution?: string;
   location?: string;
+  workloadSelector?: { labels?: Record<string, string> };
 }
 
 export interface SidecarSpec {
@@ -96,6 +97,7 @@ export interface ServiceSpec {
 }
 
 export interface PodSpec {
+  nodeName?: string;
   containers?: { name?: string; ports?: { containerPort?: number; name?: string; protocol?: string }[] }[];
 }
 

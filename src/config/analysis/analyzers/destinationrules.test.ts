@@ -1,6 +1,5 @@
 import { runAnalyzerCases } from '../analysis-cases.js';
 import { caCertificatesAnalyzer } from './destinationrule-ca-certificates.js';
-import { destinationRuleHostAnalyzer } from './destinationrule-host.js';
 
 function dr(tls: string, host = 'api.example.com'): string {
   return `apiVersion: networking.istio.io/v1
@@ -25,31 +24,4 @@ runAnalyzerCases('destinationrule.CaCertificateAnalyzer', [caCertificatesAnalyze
     want: ['Warning [IST0129] (DestinationRule default/ext in.yaml:12) DestinationRule ext in namespace default has TLS mode set to MUTUAL but no caCertificates are set to validate server identity for host: api.example.com at port 443'],
   },
   { name: 'caCertificates, a credentialName, or ISTIO_MUTUAL need nothing more', yaml: dr('    tls:\n      mode: SIMPLE\n      caCertificates: /etc/certs/ca.pem\n    portLevelSettings:\n    - port:\n        number: 8443\n      tls:\n        mode: SIMPLE\n        credentialName: ext-ca\n    - port:\n        number: 9443\n      tls:\n        mode: ISTIO_MUTUAL\n'), want: [] },
-]);
-
-const SVC = `apiVersion: v1
-kind: Service
-metadata:
-  name: reviews
-spec:
-  ports:
-  - name: http
-    port: 9080
----
-`;
-
-function hostDr(host: string): string {
-  return `${SVC}apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: r
-spec:
-  host: ${host}
-`;
-}
-
-runAnalyzerCases('destinationrule.HostAnalyzer', [destinationRuleHostAnalyzer], [
-  { name: 'a known Service host (short or FQDN) is fine', yaml: hostDr('reviews') + '---\n' + hostDr('reviews.default.svc.cluster.local').slice(SVC.length).replace('name: r', 'name: r2'), want: [] },
-  { name: 'a wildcard host is a pattern, not a reference', yaml: hostDr('"*.local"'), want: [] },
-  { name: 'an unknown host is IST0101', yaml: hostDr('reviewz'), want: ['Error [IST0101] (DestinationRule default/r in.yaml:15) Referenced host not found: "reviewz"'] },
 ]);

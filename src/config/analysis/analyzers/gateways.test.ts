@@ -53,19 +53,69 @@ spec:
 `;
 }
 
+function ist0162(name: string, port: number, line = 37): string {
+  return `Warning [IST0162] (Gateway default/${name} in.yaml:${line}) The gateway is listening on a target port (port ${port}) that is not defined in the Service associated with its workload instances (Pod selector istio=ingressgateway). If you need to access the gateway port through the gateway Service, it will not be available.`;
+}
+
 runAnalyzerCases('gateway.IngressGatewayPortAnalyzer', [gatewayPortAnalyzer], [
   { name: "ports that are the Service's target ports (number or named container port) are fine", yaml: INGRESS + gw('a', 8080, '*') + gw('b', 8443, '*'), want: [] },
   {
-    name: "the Service port instead of its targetPort is IST0162",
+    name: "the Service port instead of its targetPort is IST0162 (never the retired IST0104), at the selector's label",
     yaml: INGRESS + gw('a', 80, '*'),
-    want: ['Warning [IST0162] (Gateway default/a in.yaml:40) The gateway is listening on a target port (port 80) that is not defined in the Service associated with its workload instances (Pod selector istio=ingressgateway). If you need to access the gateway port through the gateway Service, it will not be available.'],
+    want: ['Warning [IST0162] (Gateway default/a in.yaml:37) The gateway is listening on a target port (port 80) that is not defined in the Service associated with its workload instances (Pod selector istio=ingressgateway). If you need to access the gateway port through the gateway Service, it will not be available.'],
   },
   {
     name: 'a selector that matches no workload is IST0101',
     yaml: INGRESS + gw('a', 8080, '*', 'istio: egressgateway'),
-    want: ['Error [IST0101] (Gateway default/a in.yaml:36) Referenced selector not found: "istio=egressgateway"'],
+    want: ['Error [IST0101] (Gateway default/a in.yaml:37) Referenced selector not found: "istio=egressgateway"'],
   },
   { name: 'without any workloads in the input there is nothing to judge', yaml: gw('a', 80, '*'), want: [] },
+  {
+    name: 'each server is judged: only the port the Service does not reach is reported',
+    yaml: INGRESS + gw('a', 8080, '*').replace('    hosts:\n    - "*"\n', '    hosts:\n    - "*"\n  - port:\n      number: 9000\n      name: p9000\n      protocol: HTTP\n    hosts:\n    - "*"\n'),
+    want: [ist0162('a', 9000)],
+  },
+  {
+    name: "a named targetPort no container declares reads as the Service port, as Istio reads it; a Deployment's template is a workload",
+    yaml: `apiVersion: v1
+kind: Service
+metadata:
+  name: gw
+spec:
+  selector:
+    app: gw
+  ports:
+  - name: https
+    port: 443
+    targetPort: https
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: gw
+spec:
+  selector:
+    matchLabels:
+      app: gw
+  template:
+    metadata:
+      labels:
+        app: gw
+    spec:
+      containers:
+      - name: istio-proxy
+        image: proxyv2
+---
+${gw('a', 443, '*', 'app: gw')}${gw('b', 8443, '*', 'app: gw')}`,
+    want: ["Warning [IST0162] (Gateway default/b in.yaml:51) The gateway is listening on a target port (port 8443) that is not defined in the Service associated with its workload instances (Pod selector app=gw). If you need to access the gateway port through the gateway Service, it will not be available."],
+  },
+  {
+    name: "UDP Service ports, and Services in another namespace than the gateway pods, do not count",
+    yaml: INGRESS.replace('  - name: http2\n', '  - name: dns\n    port: 5353\n    protocol: UDP\n  - name: http2\n') +
+      INGRESS.slice(0, INGRESS.indexOf('---')).replace('namespace: istio-system', 'namespace: other').replace('targetPort: 8080', 'targetPort: 9090') + '---\n' +
+      gw('a', 5353, '*') + gw('b', 9090, '*'),
+    want: [ist0162('a', 5353, 56), ist0162('b', 9090, 71)],
+  },
 ]);
 
 runAnalyzerCases('gateway.ConflictingGatewayAnalyzer', [conflictingGatewayAnalyzer], [

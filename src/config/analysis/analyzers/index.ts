@@ -5,9 +5,9 @@ import { annotationsAnalyzer } from './annotations.js';
 import { conflictingGatewayAnalyzer } from './conflicting-gateways.js';
 import { conflictingMeshGatewayHostsAnalyzer } from './conflicting-mesh-gateway-hosts.js';
 import { caCertificatesAnalyzer } from './destinationrule-ca-certificates.js';
-import { destinationRuleHostAnalyzer } from './destinationrule-host.js';
 import { destinationHostAnalyzer } from './destination-hosts.js';
 import { destinationSubsetAnalyzer } from './destination-subsets.js';
+import { subsetSelectPodAnalyzer } from './destinationrule-subset-pods.js';
 import { gatewayPortAnalyzer } from './gateway-ports.js';
 import { namespaceInjectionAnalyzer } from './namespace-injection.js';
 import { portNameAnalyzer } from './service-port-names.js';
@@ -22,12 +22,12 @@ export {
   conflictingGatewayAnalyzer,
   conflictingMeshGatewayHostsAnalyzer,
   destinationHostAnalyzer,
-  destinationRuleHostAnalyzer,
   destinationSubsetAnalyzer,
   gatewayPortAnalyzer,
   namespaceInjectionAnalyzer,
   portNameAnalyzer,
   sidecarSelectorAnalyzer,
+  subsetSelectPodAnalyzer,
   virtualServiceGatewayAnalyzer,
   virtualServiceMatchesAnalyzer,
 };
@@ -36,7 +36,7 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   destinationHostAnalyzer,
   destinationSubsetAnalyzer,
   virtualServiceGatewayAnalyzer,
-  destinationRuleHostAnalyzer,
+  subsetSelectPodAnalyzer,
   gatewayPortAnalyzer,
   sidecarSelectorAnalyzer,
   authorizationPoliciesAnalyzer,
