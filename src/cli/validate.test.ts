@@ -116,7 +116,10 @@ test('validate --help lists the flags on stdout', async () => {
   assert.match(r.out, /-f, --filename strings/);
 });
 
-const pkgVersion = (JSON.parse(readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../package.json'), 'utf8').toString()) as { version: string }).version;
+// Under tsx this file sits in src/cli; compiled, in dist/src/cli.
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = here.includes(join('dist', 'src')) ? resolve(here, '../../..') : resolve(here, '../..');
+const pkgVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 test('version: client version from package.json in each of istioctl\'s forms', async () => {
   assert.deepEqual(await istioctl(['version'], dir), { code: 0, out: `client version: ${pkgVersion}\n`, err: '' });
@@ -127,9 +130,7 @@ test('version: client version from package.json in each of istioctl\'s forms', a
 });
 
 test('the compiled istioctl binary validates stdin and exits non-zero on errors', (t) => {
-  // Under tsx this file sits in src/cli; compiled, in dist/src/cli. Either way the binary is dist's.
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.includes(`${join('dist', 'src')}`) ? resolve(here, '../../..') : resolve(here, '../..');
+  const root = repoRoot;
   const bin = join(root, 'dist', 'src', 'bin', 'istioctl.js');
   if (!existsSync(bin) || !existsSync(join(root, 'dist', 'src', 'cli', 'validate.js'))) {
     t.skip(`${bin} is missing or predates validate: run \`npm run build\` first`);
