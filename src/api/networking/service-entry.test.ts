@@ -30,7 +30,7 @@ runValidationCases('ServiceEntry', [
   location: MESH_INTERNAL
   ports: [{ number: 80, name: http, protocol: HTTP, targetPort: 8080 }]
   resolution: STATIC
-  workloadSelector: { labels: { app: details-legacy } }`.replace('labels:', 'matchLabels:')),
+  workloadSelector: { labels: { app: details-legacy } }`),
   },
   {
     name: 'documented unix domain socket endpoint',
@@ -72,13 +72,13 @@ runValidationCases('ServiceEntry', [
   { name: 'NONE with endpoints', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: NONE\n  endpoints: [{ address: 1.1.1.1 }]'), errors: [['spec.endpoints', 'resolution type none']] },
   { name: 'STATIC without endpoints or selector', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC'), errors: [['spec.endpoints', 'endpoints or workloadSelector']] },
   { name: 'STATIC with a hostname endpoint', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC\n  endpoints: [{ address: b.com }]'), errors: [['spec.endpoints[0].address', 'not a valid IP address']] },
-  { name: 'endpoints and workloadSelector together', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC\n  endpoints: [{ address: 1.1.1.1 }]\n  workloadSelector: { matchLabels: { app: a } }'), errors: [['spec.workloadSelector', 'only one of WorkloadSelector or Endpoints']] },
+  { name: 'endpoints and workloadSelector together', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC\n  endpoints: [{ address: 1.1.1.1 }]\n  workloadSelector: { labels: { app: a } }'), errors: [['spec.workloadSelector', 'only one of WorkloadSelector or Endpoints']] },
   { name: 'DNS with a wildcard host and no endpoints', yaml: se('  hosts: ["*.a.com"]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: DNS'), errors: [['spec.hosts[0]', 'hosts must be FQDN']] },
   { name: 'DNS_ROUND_ROBIN with two endpoints', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: DNS_ROUND_ROBIN\n  endpoints: [{ address: b.com }, { address: c.com }]'), errors: [['spec.endpoints', '0 or 1 endpoint']] },
   { name: 'endpoint port not declared', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC\n  endpoints: [{ address: 1.1.1.1, ports: { grpc: 9000 } }]'), errors: [['spec.endpoints[0].ports.grpc', 'not defined by the service entry']] },
   { name: 'endpoint port out of range', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  resolution: STATIC\n  endpoints: [{ address: 1.1.1.1, ports: { http: 70000 } }]'), errors: [['spec.endpoints[0].ports.http', '1..65535']] },
   { name: 'multiple hosts on a TCP port', yaml: se('  hosts: [a.com, b.com]\n  addresses: [10.1.1.1]\n  ports: [{ number: 3306, name: mysql, protocol: MYSQL }]\n  resolution: DNS'), errors: [['spec.hosts', 'multiple hosts provided with non-HTTP, non-TLS ports']] },
-  { name: 'NONE with workloadSelector warns', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  workloadSelector: { matchLabels: { app: a } }'), warnings: [['spec.workloadSelector', 'resolution mode is NONE']] },
+  { name: 'NONE with workloadSelector warns', yaml: se('  hosts: [a.com]\n  ports: [{ number: 80, name: http, protocol: HTTP }]\n  workloadSelector: { labels: { app: a } }'), warnings: [['spec.workloadSelector', 'resolution mode is NONE']] },
   { name: 'invalid location', yaml: se('  hosts: [a.com]\n  location: OUTSIDE'), errors: [['spec.location', 'Unsupported value']] },
   { name: 'unknown endpoint field', yaml: se('  hosts: [a.com]\n  resolution: STATIC\n  endpoints: [{ adress: 1.1.1.1 }]'), errors: [['spec.endpoints[0].adress', 'unknown field']] },
 ]);

@@ -6,7 +6,7 @@ import { message, uint32, z } from '../schema.js';
 import { checkExportTo } from '../validation/common.js';
 import { fqdnError, wildcardDomainError } from '../validation/names.js';
 import { cidrError, isIPAddress } from '../validation/net.js';
-import { checkWorkloadSelector, workloadSelector } from '../validation/policy-target.js';
+import { checkNetworkingSelector, networkingWorkloadSelector } from './selectors.js';
 import { isHttpProtocol, isTlsProtocol, parseProtocol, validatePortName, validatePortNumber, validateProtocol } from './port.js';
 import { NETWORKING_GROUP, NETWORKING_VERSIONS } from './versions.js';
 import { validateWorkloadEntry, workloadEntrySpec } from './workload-entry.js';
@@ -26,7 +26,7 @@ export const serviceEntrySpec = message({
   location: z.enum(['MESH_EXTERNAL', 'MESH_INTERNAL']).optional(),
   resolution: z.enum(['NONE', 'STATIC', 'DNS', 'DNS_ROUND_ROBIN']).optional(),
   endpoints: z.array(workloadEntrySpec).optional(),
-  workloadSelector: workloadSelector.optional(),
+  workloadSelector: networkingWorkloadSelector.optional(),
   exportTo: z.array(z.string()).optional(),
   subjectAltNames: z.array(z.string()).optional(),
 });
@@ -38,7 +38,7 @@ export function validateServiceEntry(se: ServiceEntrySpec, d: Diagnostics): void
   const addresses = se.addresses ?? [];
   const resolution = se.resolution ?? 'NONE';
   if (se.workloadSelector && se.endpoints) d.error('only one of WorkloadSelector or Endpoints is allowed in Service Entry', 'workloadSelector');
-  checkWorkloadSelector(se.workloadSelector, d, ['workloadSelector']);
+  checkNetworkingSelector(se.workloadSelector, d, ['workloadSelector']);
 
   if (hosts.length === 0) d.error('service entry must have at least one host', 'hosts');
   hosts.forEach((h, i) => {
