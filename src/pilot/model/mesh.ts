@@ -9,6 +9,11 @@ export interface MeshSettings {
   readonly defaultVirtualServiceExportTo?: readonly string[];
   readonly defaultDestinationRuleExportTo?: readonly string[];
   readonly outboundTrafficPolicy?: { readonly mode?: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
+  // Read by listener translation.
+  readonly proxyListenPort?: number;
+  readonly proxyInboundListenPort?: number;
+  readonly protocolDetectionTimeout?: string;
+  readonly pathNormalization?: { readonly normalization?: string };
 }
 
 export interface ResolvedMesh {
@@ -19,6 +24,13 @@ export interface ResolvedMesh {
   readonly defaultVirtualServiceExportTo: readonly string[];
   readonly defaultDestinationRuleExportTo: readonly string[];
   readonly outboundTrafficPolicyMode: 'REGISTRY_ONLY' | 'ALLOW_ANY';
+  /** Istio: 15001 (virtualOutbound) and 15006 (virtualInbound). */
+  readonly proxyListenPort: number;
+  readonly proxyInboundListenPort: number;
+  /** Istio's default is `0s`: sniffing waits for the client's first bytes. */
+  readonly protocolDetectionTimeout: string;
+  /** MeshConfig pathNormalization.normalization; Istio's default is DEFAULT (= BASE). */
+  readonly pathNormalization: string;
 }
 
 /** MeshConfig with Istio's defaults filled in (empty lists count as unset, as in Istio). */
@@ -32,5 +44,9 @@ export function resolveMesh(m: MeshSettings = {}, domainSuffix = 'cluster.local'
     defaultVirtualServiceExportTo: list(m.defaultVirtualServiceExportTo),
     defaultDestinationRuleExportTo: list(m.defaultDestinationRuleExportTo),
     outboundTrafficPolicyMode: m.outboundTrafficPolicy?.mode ?? 'ALLOW_ANY',
+    proxyListenPort: m.proxyListenPort || 15001,
+    proxyInboundListenPort: m.proxyInboundListenPort || 15006,
+    protocolDetectionTimeout: m.protocolDetectionTimeout ?? '0s',
+    pathNormalization: m.pathNormalization?.normalization ?? 'DEFAULT',
   };
 }
