@@ -8,6 +8,8 @@ export interface ValidationContext {
   readonly meta: ConfigMeta;
   /** The apiVersion's version part the object was written in, e.g. `v1beta1`. */
   readonly version: string;
+  /** Diagnostics rooted at the object itself, for rules about metadata (e.g. Gateway names). */
+  readonly root: Diagnostics;
 }
 
 export interface KindDefinition<S = any> {

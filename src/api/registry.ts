@@ -98,7 +98,7 @@ export class KindRegistry {
     if (!parsed.success) {
       reportIssues(parsed.error.issues, bodyDiag);
     } else if (def.validate && meta) {
-      def.validate(parsed.data, bodyDiag, { meta, version });
+      def.validate(parsed.data, bodyDiag, { meta, version, root: d });
     }
     if (!d.ok || !meta || !parsed.success) return { diagnostics: d, kind: def, meta };
     return {

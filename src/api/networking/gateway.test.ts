@@ -63,3 +63,11 @@ runValidationCases('Gateway', [
   { name: 'selector with invalid label key', yaml: gw('  - port: { number: 80, name: http, protocol: HTTP }\n    hosts: ["*"]').replace('app: my-gateway-controller', '"-bad": x'), errors: [['spec.selector["-bad"]', 'invalid label key']] },
   { name: 'unknown TLS field', yaml: server('{ number: 443, name: https, protocol: HTTPS }', '    tls: { mode: SIMPLE, credentialName: a, serverCert: x }'), errors: [['spec.servers[0].tls.serverCert', 'unknown field']] },
 ]);
+
+runValidationCases('Gateway name', [
+  {
+    name: 'a dotted name is rejected (route names embed it)',
+    yaml: gw('  - port: { number: 80, name: http, protocol: HTTP }\n    hosts: ["*"]').replace('name: my-gateway', 'name: my.gateway'),
+    errors: [['metadata.name', 'invalid gateway name: "my.gateway"']],
+  },
+]);

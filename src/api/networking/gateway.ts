@@ -3,6 +3,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { defineKind } from '../kind.js';
 import { message, stringMap, z } from '../schema.js';
 import { checkLabels } from '../validation/common.js';
+import { dns1123LabelError } from '../validation/names.js';
 import { validateBind, validateDefaultEndpoint } from './bind.js';
 import { namespaceSlashHostError } from './hosts.js';
 import { isHttpProtocol, isTlsProtocol, parseProtocol, port, validatePortNumber } from './port.js';
@@ -92,5 +93,9 @@ export const gatewayKind = defineKind({
   versions: NETWORKING_VERSIONS,
   body: 'spec',
   schema: gatewaySpec,
-  validate: (spec, d) => validateGateway(spec, d),
+  validate: (spec, d, ctx) => {
+    // Gateway names become part of RDS route names; Istio requires a DNS-1123 label (no dots).
+    if (dns1123LabelError(ctx.meta.name)) ctx.root.error(`invalid gateway name: "${ctx.meta.name}"`, 'metadata', 'name');
+    validateGateway(spec, d);
+  },
 });
