@@ -173,7 +173,7 @@ function generateTypes(outDir) {
     for (const rel of [...seen].sort()) {
       const text = readFileSync(join(raw, rel), 'utf8')
         // The source path depends on where node_modules sits; keep the part inside deps/.
-        .replace(/^\/\/ Original file: .*?deps\/[^/]+\//m, '// Original file: ');
+        .replace(/^\/\/ Original file: .*?deps\/[^/]+\//gm, '// Original file: ');
       mkdirSync(dirname(join(outDir, rel)), { recursive: true });
       writeFileSync(join(outDir, rel), HEADER + text);
     }

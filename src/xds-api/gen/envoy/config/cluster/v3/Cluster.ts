@@ -32,7 +32,7 @@ import type { MetadataKey as _envoy_type_metadata_v3_MetadataKey, MetadataKey__O
 import type { HealthStatusSet as _envoy_config_core_v3_HealthStatusSet, HealthStatusSet__Output as _envoy_config_core_v3_HealthStatusSet__Output } from '../../../../envoy/config/core/v3/HealthStatusSet.js';
 import type { DoubleValue as _google_protobuf_DoubleValue, DoubleValue__Output as _google_protobuf_DoubleValue__Output } from '../../../../google/protobuf/DoubleValue.js';
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_ClusterProtocolSelection = {
   USE_CONFIGURED_PROTOCOL: 'USE_CONFIGURED_PROTOCOL',
@@ -91,7 +91,7 @@ export interface _envoy_config_cluster_v3_Cluster_CustomClusterType__Output {
   'typed_config': (_google_protobuf_Any__Output | null);
 }
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_DiscoveryType = {
   STATIC: 'STATIC',
@@ -115,7 +115,7 @@ export type _envoy_config_cluster_v3_Cluster_DiscoveryType =
 
 export type _envoy_config_cluster_v3_Cluster_DiscoveryType__Output = typeof _envoy_config_cluster_v3_Cluster_DiscoveryType[keyof typeof _envoy_config_cluster_v3_Cluster_DiscoveryType]
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_DnsLookupFamily = {
   AUTO: 'AUTO',
@@ -149,7 +149,7 @@ export interface _envoy_config_cluster_v3_Cluster_EdsClusterConfig__Output {
   'service_name': (string);
 }
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_RingHashLbConfig_HashFunction = {
   XX_HASH: 'XX_HASH',
@@ -164,7 +164,7 @@ export type _envoy_config_cluster_v3_Cluster_RingHashLbConfig_HashFunction =
 
 export type _envoy_config_cluster_v3_Cluster_RingHashLbConfig_HashFunction__Output = typeof _envoy_config_cluster_v3_Cluster_RingHashLbConfig_HashFunction[keyof typeof _envoy_config_cluster_v3_Cluster_RingHashLbConfig_HashFunction]
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_LbPolicy = {
   ROUND_ROBIN: 'ROUND_ROBIN',
@@ -216,7 +216,7 @@ export interface _envoy_config_cluster_v3_Cluster_LbSubsetConfig__Output {
   'metadata_fallback_policy': (_envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetMetadataFallbackPolicy__Output);
 }
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetFallbackPolicy = {
   NO_FALLBACK: 'NO_FALLBACK',
@@ -234,7 +234,7 @@ export type _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetFallbackPoli
 
 export type _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetFallbackPolicy__Output = typeof _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetFallbackPolicy[keyof typeof _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetFallbackPolicy]
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetMetadataFallbackPolicy = {
   METADATA_NO_FALLBACK: 'METADATA_NO_FALLBACK',
@@ -263,7 +263,7 @@ export interface _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetSelecto
   'fallback_keys_subset': (string)[];
 }
 
-// Original file: /work/main/node_modules/@grpc/grpc-js-xds/deps/envoy-api/envoy/config/cluster/v3/cluster.proto
+// Original file: envoy/config/cluster/v3/cluster.proto
 
 export const _envoy_config_cluster_v3_Cluster_LbSubsetConfig_LbSubsetSelector_LbSubsetSelectorFallbackPolicy = {
   NOT_DEFINED: 'NOT_DEFINED',
