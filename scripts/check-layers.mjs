@@ -11,6 +11,7 @@ export const ALLOWED = {
   'xds-api': ['shared'],
   api: ['shared'],
   ca: ['shared'],
+  iptables: ['shared'],
   config: ['shared', 'api'],
   pilot: ['shared', 'api', 'config', 'xds-api'],
   xds: ['shared', 'api', 'config', 'pilot', 'xds-api'],
