@@ -219,4 +219,15 @@ export interface LbEndpoint {
   /** Envoy default UNKNOWN, which counts as healthy. */
   readonly healthStatus?: HealthStatus;
   readonly weight?: number;
+  /** From the endpoint's LocalityLbEndpoints: 0 is the highest priority (Envoy default 0). */
+  readonly priority?: number;
+  readonly locality?: Locality;
+  /** The locality's load_balancing_weight (locality-weighted balancing); absent when unset. */
+  readonly localityWeight?: number;
+}
+
+export interface Locality {
+  readonly region?: string;
+  readonly zone?: string;
+  readonly subZone?: string;
 }
