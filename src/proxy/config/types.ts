@@ -22,6 +22,12 @@ export interface ListenerConfig {
   readonly port: number;
   readonly filterChains: readonly FilterChain[];
   readonly defaultFilterChain?: FilterChain;
+  /** Listener filters by Envoy name (`envoy.filters.listener.tls_inspector`, ...), in order. */
+  readonly listenerFilters?: readonly string[];
+  /** Envoy's use_original_dst: hand connections to the listener bound to their original destination. */
+  readonly useOriginalDst?: boolean;
+  /** Envoy default true; false makes a virtual listener that only receives handed-off connections. */
+  readonly bindToPort?: boolean;
 }
 
 export interface CidrRange {
@@ -149,6 +155,12 @@ export interface RouteAction {
   readonly hostRewriteLiteral?: string;
   /** Envoy default 15 s; 0 disables the timeout. */
   readonly timeoutMs?: number;
+  /** Deprecated Envoy field: when set, `grpc-timeout` replaces the route timeout, capped by this (0 = uncapped). */
+  readonly maxGrpcTimeoutMs?: number;
+  readonly maxStreamDuration?: {
+    /** Same meaning as `maxGrpcTimeoutMs`; takes precedence over it. */
+    readonly grpcTimeoutHeaderMaxMs?: number;
+  };
 }
 
 export type RedirectResponseCode = 'MOVED_PERMANENTLY' | 'FOUND' | 'SEE_OTHER' | 'TEMPORARY_REDIRECT' | 'PERMANENT_REDIRECT';
