@@ -9,9 +9,9 @@ import type { RequestHead, ResponseHead } from './http1/parse-head.js';
 import { RequestHeaders } from './http1/headers.js';
 import { mutateRequestHeaders } from './request-headers.js';
 import { LocalReplies, type LocalReply } from './response-flags.js';
-import { pickWeighted, type CompiledRoute } from './router/route-table.js';
+import type { CompiledRoute } from './router/route-table.js';
 import type { HeaderMutation } from './router/header-ops.js';
-import { redirectLocation, redirectStatus } from './router/redirect.js';
+import { routeRequest } from './route-request.js';
 import { countDownstreamStatus, countUpstreamStatus } from './stats.js';
 import type { Cluster, Host, PoolWaiter } from './upstream/cluster.js';
 import type { UpstreamConnection, UpstreamReceiver } from './upstream/connection.js';
@@ -61,6 +61,7 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   private responseMutations: HeaderMutation[] | undefined;
   private timerArmed = false;
   private pendingHead: string | undefined;
+  private timeoutMs = 0;
   deadline = 0;
 
   constructor(private readonly conn: DownstreamConnection, private readonly head: RequestHead, private readonly ctx: HcmContext) {
@@ -89,56 +90,19 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     const query = q < 0 ? '' : target.slice(q);
     this.path = target;
     mutateRequestHeaders(h, ctx.forwarding, this.conn.remoteAddress, ctx.scheme);
-    const table = ctx.routeTable();
-    const route = table?.route(authority, path, query, h);
-    if (route === undefined) {
-      ctx.stats.no_route++;
-      return this.localReply(LocalReplies.noRoute);
+    const r = routeRequest(ctx, h, authority, path, query, target);
+    if (r.kind === 'local') {
+      this.route = r.route;
+      if (r.flag !== '') this.flags = r.flag;
+      return this.respondLocally(r.status, r.body, r.detail, r.extra);
     }
-    this.route = route;
-    const action = route.action;
-    switch (action.kind) {
-      case 'direct':
-        ctx.stats.rq_direct_response++;
-        this.flags = 'DR';
-        return this.respondLocally(action.status, action.body, 'direct_response', undefined);
-      case 'redirect': {
-        ctx.stats.rq_redirect++;
-        const loc = redirectLocation(action.redirect, h.get('x-forwarded-proto') ?? ctx.scheme, authority, path, query, route.matchedPrefix);
-        const extra = emptyHeaders();
-        extra.add('location', loc);
-        return this.respondLocally(redirectStatus(action.redirect), '', 'via_redirect', extra);
-      }
-      case 'cluster':
-        this.clusterName = action.cluster;
-        break;
-      case 'weighted': {
-        const w = pickWeighted(action.clusters, action.totalWeight, Math.random());
-        this.clusterName = w.name;
-        w.requestHeaders.apply(h);
-        if (!w.responseHeaders.empty) this.responseMutations = [w.responseHeaders];
-        break;
-      }
-    }
-    const cluster = ctx.cluster(this.clusterName);
-    if (cluster === undefined) {
-      ctx.stats.no_cluster++;
-      return this.localReply(LocalReplies.noCluster);
-    }
+    this.route = r.route;
+    this.clusterName = r.clusterName;
+    this.responseMutations = r.responseMutations;
+    this.timeoutMs = r.timeoutMs;
+    const cluster = r.cluster;
     this.cluster = cluster;
-    for (const m of route.requestHeaders) m.apply(h);
-    if (route.responseHeaders.length > 0) {
-      this.responseMutations = this.responseMutations === undefined ? [...route.responseHeaders] : [...this.responseMutations, ...route.responseHeaders];
-    }
-    if (route.hostRewrite !== undefined) h.set('host', route.hostRewrite);
-    if (route.rewritePath !== undefined) {
-      const rewritten = route.rewritePath(path, query);
-      if (rewritten !== target) {
-        h.set('x-envoy-original-path', target);
-        target = rewritten;
-      }
-    }
-    if (!ctx.suppressEnvoyHeaders && route.timeoutMs > 0) h.set('x-envoy-expected-rq-timeout-ms', String(route.timeoutMs));
+    target = r.target;
     let framing = '';
     if (this.head.bodyKind === 'chunked') framing = 'transfer-encoding: chunked\r\n';
     this.requestLine = `${this.head.method} ${target} HTTP/1.1\r\n${h.serialize()}${framing}\r\n`;
@@ -161,7 +125,7 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   }
 
   private armTimeout(): void {
-    const t = this.route?.timeoutMs ?? 0;
+    const t = this.timeoutMs;
     if (t > 0 && !this.timerArmed) {
       this.timerArmed = true;
       this.deadline = performance.now() + t;

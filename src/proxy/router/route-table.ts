@@ -30,6 +30,8 @@ export interface CompiledRoute {
   readonly name: string;
   readonly action: CompiledAction;
   readonly timeoutMs: number;
+  /** Set when the route honours the request's `grpc-timeout` (0 = uncapped). */
+  readonly grpcTimeoutHeaderMaxMs: number | undefined;
   readonly hostRewrite: string | undefined;
   /** The literal prefix (or exact path) the route matched on, for redirect prefix rewrites. */
   readonly matchedPrefix: string | undefined;
@@ -150,6 +152,7 @@ function compileVirtualHost(vh: VirtualHost, rc: RouteConfiguration): CompiledVi
           name: r.name ?? '',
           action: compileAction(r),
           timeoutMs: r.route?.timeoutMs ?? DEFAULT_ROUTE_TIMEOUT_MS,
+          grpcTimeoutHeaderMaxMs: r.route?.maxStreamDuration?.grpcTimeoutHeaderMaxMs ?? r.route?.maxGrpcTimeoutMs,
           hostRewrite: r.route?.hostRewriteLiteral,
           matchedPrefix: path.prefix ?? path.exact,
           rewritePath: compileRewrite(r, path),
