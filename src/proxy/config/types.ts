@@ -73,6 +73,8 @@ export interface HttpConnectionManager {
   readonly serverHeaderTransformation?: ServerHeaderTransformation;
   /** Envoy's `suppress_envoy_headers` of the router filter. */
   readonly suppressEnvoyHeaders?: boolean;
+  /** The HTTP filters before the router, in order; absent means the router alone. */
+  readonly httpFilters?: readonly HttpFilterConfig[];
 }
 
 // ── Routes ─────────────────────────────────────────────────────────────────────────────────
@@ -97,6 +99,12 @@ export interface VirtualHost extends HeaderOps {
   readonly name: string;
   readonly domains: readonly string[];
   readonly routes: readonly Route[];
+  /** Used by routes that name none of their own. */
+  readonly retryPolicy?: RetryPolicy;
+  readonly includeRequestAttemptCount?: boolean;
+  readonly includeAttemptCountInResponse?: boolean;
+  readonly typedPerFilterConfig?: PerFilterConfig;
+  readonly perRequestBufferLimitBytes?: number;
 }
 
 export type HeaderAppendAction =
@@ -161,7 +169,96 @@ export interface RouteAction {
     /** Same meaning as `maxGrpcTimeoutMs`; takes precedence over it. */
     readonly grpcTimeoutHeaderMaxMs?: number;
   };
+  readonly retryPolicy?: RetryPolicy;
+  readonly requestMirrorPolicies?: readonly RequestMirrorPolicy[];
+  readonly hashPolicy?: readonly HashPolicy[];
 }
+
+export interface RetryPolicy {
+  /** Envoy's comma-separated conditions: 5xx, gateway-error, reset, connect-failure, retriable-4xx, ... */
+  readonly retryOn: string;
+  /** Envoy default 1. */
+  readonly numRetries?: number;
+  /** Absent or 0: each try may use what is left of the route timeout. */
+  readonly perTryTimeoutMs?: number;
+  readonly retriableStatusCodes?: readonly number[];
+  /** Envoy defaults: 25 ms base, 10× base max. */
+  readonly retryBackOff?: { readonly baseIntervalMs: number; readonly maxIntervalMs?: number };
+  /** Only `envoy.retry_host_predicates.previous_hosts` is implemented (as in Istio's config). */
+  readonly retryHostPredicate?: readonly { readonly name: string }[];
+  /** Envoy default 1. */
+  readonly hostSelectionRetryMaxAttempts?: number;
+}
+
+export interface RequestMirrorPolicy {
+  readonly cluster: string;
+  /** Envoy default 100 %. */
+  readonly runtimeFraction?: FractionalPercent;
+  /** Envoy default false: the mirrored Host gets a `-shadow` suffix. */
+  readonly disableShadowHostSuffixAppend?: boolean;
+}
+
+export type HashPolicy = (
+  | { readonly header: { readonly headerName: string } }
+  | { readonly cookie: { readonly name: string; readonly ttlMs?: number; readonly path?: string } }
+  | { readonly connectionProperties: { readonly sourceIp: boolean } }
+  | { readonly queryParameter: { readonly name: string } }
+) & { readonly terminal?: boolean };
+
+/** Envoy's FractionalPercent. */
+export interface FractionalPercent {
+  readonly numerator: number;
+  /** Envoy default HUNDRED. */
+  readonly denominator?: 'HUNDRED' | 'TEN_THOUSAND' | 'MILLION';
+}
+
+/** envoy.extensions.filters.http.fault.v3.HTTPFault. */
+export interface HttpFaultConfig {
+  readonly delay?: {
+    readonly fixedDelayMs?: number;
+    /** Take the delay from the `x-envoy-fault-delay-request` header. */
+    readonly headerDelay?: boolean;
+    readonly percentage?: FractionalPercent;
+  };
+  readonly abort?: {
+    readonly httpStatus?: number;
+    readonly grpcStatus?: number;
+    /** Take the status from `x-envoy-fault-abort-request` / `x-envoy-fault-abort-grpc-request`. */
+    readonly headerAbort?: boolean;
+    readonly percentage?: FractionalPercent;
+  };
+  /** Envoy default unlimited. */
+  readonly maxActiveFaults?: number;
+}
+
+/** envoy.extensions.filters.http.cors.v3.CorsPolicy. */
+export interface CorsPolicy {
+  readonly allowOriginStringMatch?: readonly StringMatcher[];
+  /** Comma-separated, as Envoy takes them. */
+  readonly allowMethods?: string;
+  readonly allowHeaders?: string;
+  readonly exposeHeaders?: string;
+  /** Seconds, as a string (Envoy's type). */
+  readonly maxAge?: string;
+  readonly allowCredentials?: boolean;
+  readonly allowPrivateNetworkAccess?: boolean;
+  /** Envoy default 100 %. */
+  readonly filterEnabled?: FractionalPercent;
+  /** Envoy default true: a preflight from an origin not allowed goes on to the upstream. */
+  readonly forwardNotMatchingPreflights?: boolean;
+}
+
+/** `typed_per_filter_config` by filter: a route's fault config replaces the listener's; CORS is the policy. */
+export interface PerFilterConfig {
+  readonly fault?: HttpFaultConfig;
+  readonly cors?: CorsPolicy;
+}
+
+/** An HTTP filter of the connection manager (the router is implied last). */
+export type HttpFilterConfig =
+  | { readonly name: string; readonly kind: 'fault'; readonly fault?: HttpFaultConfig }
+  | { readonly name: string; readonly kind: 'cors' }
+  | { readonly name: string; readonly kind: 'router' };
 
 export type RedirectResponseCode = 'MOVED_PERMANENTLY' | 'FOUND' | 'SEE_OTHER' | 'TEMPORARY_REDIRECT' | 'PERMANENT_REDIRECT';
 
@@ -188,12 +285,15 @@ export interface Route extends HeaderOps {
   readonly route?: RouteAction;
   readonly redirect?: RedirectAction;
   readonly directResponse?: DirectResponseAction;
+  readonly typedPerFilterConfig?: PerFilterConfig;
+  /** Bounds the request body held for retries and mirrors; Envoy default: the listener's 1 MiB. */
+  readonly perRequestBufferLimitBytes?: number;
 }
 
 // ── Clusters ───────────────────────────────────────────────────────────────────────────────
 
 export type DiscoveryType = 'STATIC' | 'EDS';
-export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM';
+export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
 
 export interface CircuitBreakerThresholds {
@@ -201,6 +301,33 @@ export interface CircuitBreakerThresholds {
   readonly maxConnections?: number;
   readonly maxPendingRequests?: number;
   readonly maxRequests?: number;
+  /** Envoy default 3: retries in flight across the cluster. */
+  readonly maxRetries?: number;
+  /** When set, replaces maxRetries: a share of active requests (Envoy defaults 20 %, at least 3). */
+  readonly retryBudget?: { readonly budgetPercent?: number; readonly minRetryConcurrency?: number };
+}
+
+/** config.cluster.v3.OutlierDetection, durations in ms; Envoy's defaults in the comments. */
+export interface OutlierDetectionConfig {
+  /** 5 */ readonly consecutive5xx?: number;
+  /** 10 s */ readonly intervalMs?: number;
+  /** 30 s */ readonly baseEjectionTimeMs?: number;
+  /** 300 s */ readonly maxEjectionTimeMs?: number;
+  /** 10; one host may always be ejected */ readonly maxEjectionPercent?: number;
+  /** 100 */ readonly enforcingConsecutive5xx?: number;
+  /** 5 */ readonly consecutiveGatewayFailure?: number;
+  /** 0 */ readonly enforcingConsecutiveGatewayFailure?: number;
+  /** false */ readonly splitExternalLocalOriginErrors?: boolean;
+  /** 5 */ readonly consecutiveLocalOriginFailure?: number;
+  /** 100 */ readonly enforcingConsecutiveLocalOriginFailure?: number;
+}
+
+export interface SlowStartConfig {
+  readonly slowStartWindowMs: number;
+  /** Envoy default 1.0. */
+  readonly aggression?: number;
+  /** Envoy default 10. */
+  readonly minWeightPercent?: number;
 }
 
 export interface ClusterConfig {
@@ -218,11 +345,22 @@ export interface ClusterConfig {
   /** Envoy default 50: below this share of healthy hosts, balance over all hosts (panic mode). */
   readonly healthyPanicThresholdPercent?: number;
   readonly loadAssignment?: ClusterLoadAssignment;
+  readonly outlierDetection?: OutlierDetectionConfig;
+  /** Envoy defaults: 1024 minimum, 8M maximum entries. */
+  readonly ringHashLbConfig?: { readonly minimumRingSize?: number; readonly maximumRingSize?: number };
+  /** Envoy default 65537 (a prime). */
+  readonly maglevLbConfig?: { readonly tableSize?: number };
+  readonly roundRobinLbConfig?: { readonly slowStartConfig?: SlowStartConfig };
+  readonly leastRequestLbConfig?: { readonly choiceCount?: number; readonly slowStartConfig?: SlowStartConfig };
+  /** common_lb_config.locality_weighted_lb_config: pick a locality by weight, then a host in it. */
+  readonly localityWeightedLb?: boolean;
 }
 
 export interface ClusterLoadAssignment {
   readonly clusterName: string;
   readonly endpoints: readonly LbEndpoint[];
+  /** policy.overprovisioning_factor, Envoy default 140 (1.4×): a priority's health is inflated by it before load spills to the next. */
+  readonly overprovisioningFactor?: number;
 }
 
 export interface LbEndpoint {
