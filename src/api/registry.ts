@@ -2,7 +2,8 @@
 // or the Kubernetes API) into a typed Config<S>, collecting every structural and semantic finding.
 import type { Config, ConfigMeta, GroupVersionKind, SourceLocation } from './config.js';
 import { Diagnostics } from './diagnostics.js';
-import type { KindDefinition } from './kind.js';
+import type { KindDefinition, ValidationContext } from './kind.js';
+import { isUnder, salvage } from './salvage.js';
 import { reportIssues } from './schema-issues.js';
 import { validateObjectMeta } from './validation/meta.js';
 
@@ -45,6 +46,25 @@ export class KindRegistry {
 
   all(): KindDefinition[] {
     return [...this.byGroupKind.values()];
+  }
+
+  /** Runs the semantic rules on what survives of a structurally invalid body (see salvage.ts). */
+  private validateSalvaged(
+    def: KindDefinition,
+    body: unknown,
+    issues: Parameters<typeof salvage>[2],
+    bodyDiag: Diagnostics,
+    ctx: ValidationContext,
+  ): void {
+    const saved = salvage(def.schema, body, issues);
+    if (!saved || !def.validate) return;
+    const scratch = new Diagnostics();
+    const base = bodyDiag.path();
+    def.validate(saved.data, def.body === 'spec' ? scratch.at('spec') : scratch, { ...ctx, root: scratch });
+    const touched = saved.touched.map((p) => (base === '' ? p : p === '' ? base : p.startsWith('[') ? base + p : `${base}.${p}`));
+    const keep = (path: string) => !touched.some((t) => isUnder(path, t));
+    bodyDiag.errors.push(...scratch.errors.filter((x) => keep(x.path)));
+    bodyDiag.warnings.push(...scratch.warnings.filter((x) => keep(x.path)));
   }
 
   parse(raw: unknown, opts: ParseOptions = {}): ParseResult {
@@ -97,6 +117,7 @@ export class KindRegistry {
     const parsed = def.schema.safeParse(body, { reportInput: true });
     if (!parsed.success) {
       reportIssues(parsed.error.issues, bodyDiag);
+      if (def.validate && meta) this.validateSalvaged(def, body, parsed.error.issues, bodyDiag, { meta, version, root: d });
     } else if (def.validate && meta) {
       def.validate(parsed.data, bodyDiag, { meta, version, root: d });
     }

@@ -111,7 +111,11 @@ runValidationCases('Service', [
   ports:
   - port: 80
     protocol: HTTP`),
-    errors: [['spec.ports[0].protocol', 'Unsupported value']],
+    errors: [
+      ['spec.ports[0].protocol', 'Unsupported value'],
+      ['spec.clusterIP', 'must be a valid IP address'],
+      ['spec.clusterIPs[0]', 'must match clusterIP'],
+    ],
   },
   {
     name: 'semantic IP checks run on a structurally valid Service',
