@@ -9,7 +9,11 @@ export type TrafficDirection = 'outbound' | 'inbound';
 export const PASSTHROUGH_CLUSTER = 'PassthroughCluster';
 /** A cluster without endpoints: traffic routed to it fails (`REGISTRY_ONLY`, unmatched routes). */
 export const BLACKHOLE_CLUSTER = 'BlackHoleCluster';
-/** Inbound traffic to ports of the workload that no service declares. */
+/**
+ * Inbound traffic to ports of the workload that no service declares. Current Istio emits one
+ * cluster with both bind addresses; older releases emitted the Ipv4/Ipv6 pair below.
+ */
+export const INBOUND_PASSTHROUGH_CLUSTER = 'InboundPassthroughCluster';
 export const INBOUND_PASSTHROUGH_CLUSTER_IPV4 = 'InboundPassthroughClusterIpv4';
 export const INBOUND_PASSTHROUGH_CLUSTER_IPV6 = 'InboundPassthroughClusterIpv6';
 
