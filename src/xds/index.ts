@@ -2,7 +2,7 @@
 // classification, nonces, ACK/NACK bookkeeping, debouncing and the push queue. It asks Generators
 // for resources and never builds Envoy config itself.
 export { AdsServer, ADS_GRPC_SERVER_OPTIONS } from './server.js';
-export type { AdsServerOptions } from './server.js';
+export type { AdsServerOptions, AdsObserver, ConnectionView } from './server.js';
 export { classifyRequest, requestedWildcard } from './classify.js';
 export type { Classification, SotwRequestView } from './classify.js';
 export type { Generator, Generators, Generated, GeneratedResource, WatchView } from './generator.js';

@@ -45,6 +45,28 @@ export interface AdsServerOptions<P> {
   initialPush?: P;
   /** Sent as control_plane.identifier (Istio sends istiod's pod name). */
   controlPlaneId?: string;
+  /** Hooks for metrics (pilot_xds_pushes, pilot_proxy_convergence_time, ...); must not throw. */
+  observer?: AdsObserver<P>;
+}
+
+/** What the server reports as it works; times in clock milliseconds. */
+export interface AdsObserver<P> {
+  /** A debounced (or direct) push starts for every connection. */
+  pushStarted?(req: PushRequest<P>): void;
+  /** A connection's push finished: how long it waited in the queue and since the first event. */
+  proxyPushed?(proxy: Proxy, req: PushRequest<P>, queueMs: number, sinceStartMs: number): void;
+  /** One response written: how long generating and writing it took. */
+  responseSent?(proxy: Proxy, typeUrl: string, mode: 'request' | 'push', ms: number): void;
+  nackReceived?(proxy: Proxy, typeUrl: string): void;
+  connected?(proxy: Proxy): void;
+  disconnected?(proxy: Proxy): void;
+}
+
+/** A connection as debug endpoints see it: who, and what it watches. */
+export interface ConnectionView {
+  readonly connectionId: string;
+  readonly proxy: Proxy;
+  readonly watches: readonly WatchedResource[];
 }
 
 type Mode = 'request' | 'push';
@@ -56,6 +78,7 @@ export class AdsServer<P = unknown> {
   private readonly clock: Clock;
   private readonly debouncer: Debouncer<P>;
   private readonly queue: PushQueue<Connection, P>;
+  private readonly enqueuedAt = new WeakMap<Connection, number>();
   private readonly noncePrefix = randomBytes(4).toString('hex');
   private nonceSeq = 0;
   private connSeq = 0;
@@ -68,7 +91,12 @@ export class AdsServer<P = unknown> {
     this.clock = opts.clock ?? systemClock;
     this.current = opts.initialPush;
     this.debouncer = new Debouncer(this.clock, (req) => this.pushAll(req), { ...DEFAULT_DEBOUNCE, ...opts.debounce });
-    this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, () => this.pushConnection(conn, req)),
+    this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, async () => {
+      const queued = this.clock.now() - (this.enqueuedAt.get(conn) ?? this.clock.now());
+      this.enqueuedAt.delete(conn);
+      await this.pushConnection(conn, req);
+      this.opts.observer?.proxyPushed?.(conn.proxy, req, queued, this.clock.now() - req.start);
+    }),
       (conn, err) => log.error({ conn: conn.id, err }, 'push failed'));
     this.handlers = {
       StreamAggregatedResources: (call: grpc.ServerDuplexStream<DiscoveryRequest__Output, object>) => this.stream(call, 'sotw'),
@@ -92,7 +120,12 @@ export class AdsServer<P = unknown> {
     this.current = push;
     const withPush: PushRequest<P> = { ...req, push };
     log.debug({ reason: formatReason(req), full: req.full, connections: this.connections.size }, 'push');
-    for (const conn of this.connections.values()) this.queue.enqueue(conn, withPush);
+    this.opts.observer?.pushStarted?.(withPush);
+    const now = this.clock.now();
+    for (const conn of this.connections.values()) {
+      if (!this.enqueuedAt.has(conn)) this.enqueuedAt.set(conn, now);
+      this.queue.enqueue(conn, withPush);
+    }
     await this.queue.idle();
   }
 
@@ -103,6 +136,19 @@ export class AdsServer<P = unknown> {
 
   connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** Live connections with their proxies and watches (read-only use: /debug/config_dump). */
+  connectionViews(): ConnectionView[] {
+    return [...this.connections.values()].map((c) => ({ connectionId: c.id, proxy: c.proxy, watches: [...c.watches.values()] }));
+  }
+
+  /** What the generators would send `connectionId` now for one of its watches (for debug dumps). */
+  async generateFor(connectionId: string, typeUrl: string): Promise<Generated | undefined> {
+    const conn = this.connections.get(connectionId);
+    const w = conn?.watches.get(typeUrl);
+    if (!conn || !w) return undefined;
+    return this.generate(conn, w, this.newRequest('debug'));
   }
 
   /** Starts a gRPC server with the ADS service on `address` (e.g. `127.0.0.1:0`); returns the bound port. */
@@ -143,7 +189,7 @@ export class AdsServer<P = unknown> {
     const cleanup = () => {
       if (!conn) return;
       conn.closed = true;
-      this.connections.delete(conn.id);
+      if (this.connections.delete(conn.id)) this.opts.observer?.disconnected?.(conn.proxy);
       this.queue.remove(conn);
       log.info({ conn: conn.id }, 'ADS stream closed');
     };
@@ -160,6 +206,7 @@ export class AdsServer<P = unknown> {
           if (!call.destroyed && !call.writableEnded) call.write(msg);
         });
         this.connections.set(conn.id, conn);
+        this.opts.observer?.connected?.(proxy);
         log.info({ conn: conn.id, stream: kind }, 'ADS stream opened');
       }
       const c = conn;
@@ -209,6 +256,7 @@ export class AdsServer<P = unknown> {
           prev.lastNack = { message: c.message, code: c.code, nonce: c.nonce, keptVersion: c.keptVersion, at: this.clock.now() };
         }
         this.stats.nacks.set(req.type_url, (this.stats.nacks.get(req.type_url) ?? 0) + 1);
+        this.opts.observer?.nackReceived?.(conn.proxy, req.type_url);
         log.warn({ conn: conn.id, type: shortTypeName(req.type_url), nonce: c.nonce, error: c.message }, 'NACK');
         return;
       case 'stale-nonce':
@@ -239,6 +287,7 @@ export class AdsServer<P = unknown> {
     if (req.error_detail) {
       if (w) w.lastNack = { message: req.error_detail.message, code: req.error_detail.code, nonce: req.response_nonce, keptVersion: '', at: this.clock.now() };
       this.stats.nacks.set(type, (this.stats.nacks.get(type) ?? 0) + 1);
+      this.opts.observer?.nackReceived?.(conn.proxy, type);
       log.warn({ conn: conn.id, type: shortTypeName(type), nonce: req.response_nonce, error: req.error_detail.message }, 'delta NACK');
       return;
     }
@@ -316,6 +365,13 @@ export class AdsServer<P = unknown> {
   }
 
   private async respond(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
+    const t0 = this.clock.now();
+    const sent = w.responses;
+    await this.respondInner(conn, w, req, mode);
+    if (w.responses !== sent) this.opts.observer?.responseSent?.(conn.proxy, w.typeUrl, mode, this.clock.now() - t0);
+  }
+
+  private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
     const out = await this.generate(conn, w, req);
     if (!out || conn.closed) return;
     if (conn.kind === 'sotw') {

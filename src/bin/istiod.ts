@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// istiod entry point: flags, start, one machine-readable line with the bound addresses on stdout,
+// graceful stop on SIGTERM/SIGINT.
+import { setLogLevel } from '../shared/log.js';
+import { FlagError, ISTIOD_USAGE, parseIstiodFlags } from './istiod/flags.js';
+import { Istiod, IstiodStartError } from './istiod/istiod.js';
+
+async function main(argv: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseIstiodFlags(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`Error: ${err.message}\n\n${ISTIOD_USAGE}`);
+    return 1;
+  }
+  if (flags.help) {
+    process.stdout.write(ISTIOD_USAGE);
+    return 0;
+  }
+  for (const part of (flags.logOutputLevel ?? '').split(',').filter(Boolean)) {
+    const [scope, level] = part.split(':');
+    if (level) setLogLevel(scope === 'default' ? 'istiod' : scope, level);
+  }
+  let istiod: Istiod;
+  try {
+    istiod = await Istiod.create(flags);
+    const bound = await istiod.start();
+    process.stdout.write(`${JSON.stringify({ msg: 'istiod listening', ...bound })}\n`);
+  } catch (err) {
+    if (err instanceof IstiodStartError || (err as { code?: string }).code === 'ISTS_CONFIG_READ') {
+      process.stderr.write(`Error: ${(err as Error).message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`istiod: ${signal}, shutting down\n`);
+      void istiod.stop().finally(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,17 @@
+// Adapters from pilot's pure translation functions to the ADS server's Generator interface
+// (pilot must not import xds, so they live here), and the per-proxy dispatch between them.
+export { encodeResources } from './encode.js';
+export { GRPC_GENERATORS, grpcListenerGenerator, grpcRouteGenerator, grpcClusterGenerator, grpcEndpointGenerator } from './grpc.js';
+export { ENVOY_GENERATORS } from './envoy.js';
+export { dispatchGenerators, type GeneratorSets } from './dispatch.js';
+
+import type { PushContext } from '../../pilot/model/push-context.js';
+import type { Generators } from '../generator.js';
+import { dispatchGenerators } from './dispatch.js';
+import { ENVOY_GENERATORS } from './envoy.js';
+import { GRPC_GENERATORS } from './grpc.js';
+
+/** Everything istiod serves: LDS/RDS/CDS/EDS for Envoy proxies and proxyless gRPC. */
+export function istiodGenerators(): Generators<PushContext> {
+  return dispatchGenerators({ grpc: GRPC_GENERATORS, envoy: ENVOY_GENERATORS });
+}
