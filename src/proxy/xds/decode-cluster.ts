@@ -1,0 +1,128 @@
+// Cluster (CDS) and ClusterLoadAssignment (EDS) → the proxy's cluster config. DNS clusters keep
+// their hostnames as endpoints: the upstream connects by name, so each new connection resolves
+// afresh (LOGICAL_DNS's semantics; STRICT_DNS balances per name rather than per resolved address).
+import { TypeUrl, decodeAny } from '../../xds-api/index.js';
+import type { CircuitBreakerThresholds, ClusterConfig, ClusterLoadAssignment, HealthStatus, LbEndpoint, LbPolicy } from '../config/types.js';
+import { at, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
+
+/** A decoded cluster plus the EDS name it waits for (its `service_name`, else its own name). */
+export interface DecodedCluster {
+  readonly config: ClusterConfig;
+  readonly edsServiceName?: string;
+}
+
+const LB_POLICIES: ReadonlySet<string> = new Set(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM']);
+const HEALTH: ReadonlySet<string> = new Set(['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED']);
+
+export function decodeCluster(c: any): DecodedCluster {
+  if (typeof c.name !== 'string' || c.name === '') fail('name', 'is required');
+  if (c.cluster_discovery_type === 'cluster_type') fail('cluster_type', `custom cluster type ${c.cluster_type?.name ?? ''} is not supported`);
+  const type: string = c.type ?? 'STATIC';
+  const lbPolicy: string = c.lb_policy ?? 'ROUND_ROBIN';
+  if (!LB_POLICIES.has(lbPolicy)) fail('lb_policy', `${lbPolicy} is not supported (ROUND_ROBIN, LEAST_REQUEST, RANDOM)`);
+  if (c.load_balancing_policy !== null && c.load_balancing_policy !== undefined) fail('load_balancing_policy', 'is not supported; use lb_policy');
+  if (c.transport_socket !== null && c.transport_socket !== undefined) {
+    const ts = c.transport_socket;
+    if (ts.typed_config?.type_url !== TypeUrl.RawBuffer) fail('transport_socket', `${ts.name || ts.typed_config?.type_url} is not supported yet (raw_buffer only)`);
+  }
+  const out: { -readonly [K in keyof ClusterConfig]: ClusterConfig[K] } = { name: c.name, type: 'STATIC' };
+  if (lbPolicy !== 'ROUND_ROBIN') out.lbPolicy = lbPolicy as LbPolicy;
+  const connectTimeout = durationMs(c.connect_timeout);
+  if (connectTimeout !== undefined) out.connectTimeoutMs = connectTimeout;
+  const cb = circuitBreakers(c.circuit_breakers);
+  if (cb !== undefined) out.circuitBreakers = cb;
+  const panic = c.common_lb_config?.healthy_panic_threshold;
+  if (panic !== null && panic !== undefined) out.healthyPanicThresholdPercent = panic.value ?? 0;
+  const proto = protocolOptions(c);
+  if (proto.idleTimeoutMs !== undefined) out.idleTimeoutMs = proto.idleTimeoutMs;
+  if (proto.maxRequestsPerConnection !== undefined) out.maxRequestsPerConnection = proto.maxRequestsPerConnection;
+
+  switch (type) {
+    case 'EDS': {
+      const eds = c.eds_cluster_config;
+      const source = eds?.eds_config;
+      if (source !== null && source !== undefined && source.config_source_specifier !== 'ads' && source.config_source_specifier !== 'self') {
+        fail('eds_cluster_config.eds_config', `only ads and self config sources are supported (got ${source.config_source_specifier ?? 'none'})`);
+      }
+      out.type = 'EDS';
+      return { config: out, edsServiceName: eds?.service_name || c.name };
+    }
+    case 'STATIC':
+    case 'STRICT_DNS':
+    case 'LOGICAL_DNS': {
+      if (c.load_assignment === null || c.load_assignment === undefined) fail('load_assignment', `is required for a ${type} cluster`);
+      const la = decodeLoadAssignment(c.load_assignment, 'load_assignment', type !== 'STATIC');
+      return { config: { ...out, loadAssignment: { ...la, clusterName: c.name } } };
+    }
+    default:
+      return fail('type', `${type} clusters are not supported yet`);
+  }
+}
+
+function circuitBreakers(cb: any): CircuitBreakerThresholds | undefined {
+  // Only the DEFAULT priority's thresholds apply: the router never sends HIGH-priority requests.
+  const t = (cb?.thresholds ?? []).find((x: any) => (x.priority ?? 'DEFAULT') === 'DEFAULT');
+  if (t === undefined) return undefined;
+  const out: { -readonly [K in keyof CircuitBreakerThresholds]: CircuitBreakerThresholds[K] } = {};
+  const mc = wrapped<number>(t.max_connections);
+  const mp = wrapped<number>(t.max_pending_requests);
+  const mr = wrapped<number>(t.max_requests);
+  if (mc !== undefined) out.maxConnections = mc;
+  if (mp !== undefined) out.maxPendingRequests = mp;
+  if (mr !== undefined) out.maxRequests = mr;
+  return out;
+}
+
+/** idle_timeout and max_requests_per_connection, from HttpProtocolOptions (Istio's way) or the deprecated cluster fields. */
+function protocolOptions(c: any): { idleTimeoutMs?: number; maxRequestsPerConnection?: number } {
+  let common = c.common_http_protocol_options;
+  let maxRq = wrapped<number>(c.max_requests_per_connection);
+  const typed = c.typed_extension_protocol_options?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'];
+  if (typed !== undefined) {
+    if (typed.type_url !== TypeUrl.HttpProtocolOptions) fail('typed_extension_protocol_options', `unexpected type ${typed.type_url}`);
+    const hpo = decodeAny(typed, TypeUrl.HttpProtocolOptions);
+    if (hpo.common_http_protocol_options) common = hpo.common_http_protocol_options;
+  }
+  const perConn = wrapped<number>(common?.max_requests_per_connection);
+  if (perConn !== undefined) maxRq = perConn;
+  return { idleTimeoutMs: durationMs(common?.idle_timeout), maxRequestsPerConnection: maxRq };
+}
+
+/** EDS: endpoints flattened with their locality, priority and weights; named endpoints are not supported. */
+export function decodeLoadAssignment(cla: any, field = '', allowHostnames = false): ClusterLoadAssignment {
+  if (typeof cla.cluster_name !== 'string' || (cla.cluster_name === '' && field === '')) fail(at(field, 'cluster_name'), 'is required');
+  const endpoints: LbEndpoint[] = [];
+  (cla.endpoints ?? []).forEach((loc: any, i: number) => {
+    const lf = at(field, `endpoints[${i}]`);
+    if (loc.lb_config !== undefined) fail(at(lf, loc.lb_config), 'is not supported');
+    const priority: number = loc.priority ?? 0;
+    const localityWeight = wrapped<number>(loc.load_balancing_weight);
+    const l = loc.locality;
+    const locality = l && (l.region || l.zone || l.sub_zone)
+      ? { ...(l.region ? { region: l.region } : {}), ...(l.zone ? { zone: l.zone } : {}), ...(l.sub_zone ? { subZone: l.sub_zone } : {}) }
+      : undefined;
+    (loc.lb_endpoints ?? []).forEach((ep: any, j: number) => {
+      const ef = at(lf, `lb_endpoints[${j}]`);
+      if (ep.host_identifier !== 'endpoint' || !ep.endpoint) fail(ef, 'endpoint is required (endpoint_name is not supported)');
+      const { address, port } = socketAddress(ep.endpoint.address, at(ef, 'endpoint.address'));
+      if (!allowHostnames && !isIp(address)) fail(at(ef, 'endpoint.address.socket_address.address'), `"${address}" is not an IP address`);
+      if (port === 0) fail(at(ef, 'endpoint.address.socket_address.port_value'), 'must not be 0');
+      const health: string = ep.health_status ?? 'UNKNOWN';
+      if (!HEALTH.has(health)) fail(at(ef, 'health_status'), `unknown status ${health}`);
+      const weight = wrapped<number>(ep.load_balancing_weight);
+      if (weight === 0) fail(at(ef, 'load_balancing_weight'), 'must be at least 1');
+      const out: { -readonly [K in keyof LbEndpoint]: LbEndpoint[K] } = { address, port };
+      if (health !== 'UNKNOWN') out.healthStatus = health as HealthStatus;
+      if (weight !== undefined) out.weight = weight;
+      if (priority !== 0) out.priority = priority;
+      if (locality !== undefined) out.locality = locality;
+      if (localityWeight !== undefined) out.localityWeight = localityWeight;
+      endpoints.push(out);
+    });
+  });
+  return { clusterName: cla.cluster_name, endpoints };
+}
+
+function isIp(a: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(a) || a.includes(':');
+}
