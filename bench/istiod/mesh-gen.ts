@@ -181,7 +181,7 @@ spec:
 `;
 }
 
-export const revisionMarker = (revision: number) => `bench-rev-${revision}`;
+export const revisionMarker = (revision: number) => `bench-rev-${revision}-canary`;
 
 function destinationRuleYaml(i: number, shape: MeshShape): string {
   return `apiVersion: networking.istio.io/v1
