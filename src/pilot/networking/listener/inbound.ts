@@ -10,9 +10,9 @@ import { isHTTP, isUnsupported, parseProtocol, type Protocol } from '../../model
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { ServiceInstance } from '../../model/endpoint.js';
-import { BLACKHOLE_CLUSTER, buildInboundSubsetKey, INBOUND_PASSTHROUGH_CLUSTER_IPV4, INBOUND_PASSTHROUGH_CLUSTER_IPV6 } from '../names.js';
+import { BLACKHOLE_CLUSTER, buildInboundSubsetKey, INBOUND_PASSTHROUGH_CLUSTER } from '../names.js';
 import { protoDuration, ZERO_DURATION } from '../route/convert.js';
-import { disabledOnPorts, HTTP_INSPECTOR, listenerName, ORIGINAL_DST, PLAINTEXT_HTTP_ALPNS, socketAddress, tcpProxy, WILDCARD, WILDCARD_V6 } from './filters.js';
+import { disabledOnPorts, HTTP_INSPECTOR, listenerName, ORIGINAL_DST, PLAINTEXT_HTTP_ALPNS, socketAddress, tcpProxy, WILDCARD } from './filters.js';
 import { hcmFilter } from './hcm.js';
 
 interface ChainConfig {
@@ -154,11 +154,7 @@ export function buildSidecarInboundListeners(proxy: Proxy, push: PushContext): L
   const all: FilterChain[] = [
     { name: 'virtualInbound-blackhole', filter_chain_match: { destination_port: { value: port } }, filters: [tcpProxy(BLACKHOLE_CLUSTER, BLACKHOLE_CLUSTER)] as never },
   ];
-  const families: [string, string][] = [[WILDCARD, INBOUND_PASSTHROUGH_CLUSTER_IPV4]];
-  if (proxy.ipAddresses.some((ip) => ip.includes(':'))) families.push([WILDCARD_V6, INBOUND_PASSTHROUGH_CLUSTER_IPV6]);
-  for (const [prefix, cluster] of families) {
-    all.push(...chainsFor({ port: 0, protocol: 'UnsupportedProtocol', cluster, bind: WILDCARD, bindToPort: false, passthrough: true, hostname: '', prefix }, push));
-  }
+  all.push(...chainsFor({ port: 0, protocol: 'UnsupportedProtocol', cluster: INBOUND_PASSTHROUGH_CLUSTER, bind: WILDCARD, bindToPort: false, passthrough: true, hostname: '' }, push));
   all.push(...virtualChains);
   return [inboundListener('virtualInbound', WILDCARD, port, false, all, push), ...listeners];
 }
