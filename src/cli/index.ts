@@ -1,13 +1,14 @@
 // istioctl: every command, dispatched by name. Each command lives in its own file and is listed
 // in COMMANDS; `istioctl help` prints them.
 import { analyzeCommand } from './analyze.js';
+import { proxyStatusCommand } from './proxy-status.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
 import type { Command, CommandIO } from './command.js';
 
 export type { Command, CommandIO } from './command.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand, proxyStatusCommand];
 
 function usage(io: CommandIO): void {
   io.stdout.write('Istio configuration command line utility (istio-ts).\n\nUsage:\n  istioctl [command]\n\nAvailable Commands:\n');
