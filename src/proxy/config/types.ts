@@ -320,6 +320,7 @@ export interface OutlierDetectionConfig {
   /** false */ readonly splitExternalLocalOriginErrors?: boolean;
   /** 5 */ readonly consecutiveLocalOriginFailure?: number;
   /** 100 */ readonly enforcingConsecutiveLocalOriginFailure?: number;
+  /** false: eject one host even when max_ejection_percent allows none */ readonly alwaysEjectOneHost?: boolean;
 }
 
 export interface SlowStartConfig {
