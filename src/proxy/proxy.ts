@@ -4,11 +4,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { ClusterConfig, FilterChain, HttpConnectionManager, ListenerConfig, ProxyConfig } from './config/types.js';
 import { CoarseTimers } from './coarse-timers.js';
-import { DownstreamConnection } from './downstream.js';
 import type { AccessRecord, HcmContext } from './hcm-context.js';
+import { H2Downstream } from './http2/h2-downstream.js';
+import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
 import { RouteTable } from './router/route-table.js';
 import { StatsRegistry } from './stats.js';
+import { tcpProxyContext } from './tcp/tcp-proxy.js';
 import { Cluster } from './upstream/cluster.js';
 
 const DEFAULT_MAX_HEADERS_KB = 60;
@@ -18,9 +20,9 @@ interface ListenerRuntime {
   readonly name: string;
   readonly server: Server;
   json: string;
-  chains: CompiledChainMatch<HcmContext>[];
-  defaultChain: HcmContext | undefined;
-  readonly connections: Set<DownstreamConnection>;
+  chains: CompiledChainMatch<ChainRuntime>[];
+  defaultChain: ChainRuntime | undefined;
+  readonly connections: Set<DownstreamHandle>;
 }
 
 export interface ProxyOptions {
@@ -55,7 +57,7 @@ export class Proxy {
     for (const l of next.listeners) {
       for (const fc of [...l.filterChains, ...(l.defaultFilterChain ? [l.defaultFilterChain] : [])]) {
         const h = fc.httpConnectionManager;
-        if (h.routeConfig !== undefined) inline.set(h, new RouteTable(h.routeConfig));
+        if (h?.routeConfig !== undefined) inline.set(h, new RouteTable(h.routeConfig));
       }
     }
     const eds = new Map((next.endpoints ?? []).map((e) => [e.clusterName, e]));
@@ -81,8 +83,18 @@ export class Proxy {
     return new Cluster(c, this.stats.cluster(c.name));
   }
 
-  private hcmContext(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): HcmContext {
+  private chainRuntime(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): ChainRuntime {
+    const tcp = fc.tcpProxy;
+    if (tcp !== undefined) {
+      return { kind: 'tcp', tcp: tcpProxyContext(tcp, this.stats.tcp(tcp.statPrefix), (name) => this.clusters.get(name)?.cluster) };
+    }
     const h = fc.httpConnectionManager;
+    if (h === undefined) throw new Error(`filter chain ${fc.name ?? ''} has neither httpConnectionManager nor tcpProxy`);
+    const hcm = this.hcmContext(h, inline);
+    return { kind: 'http', hcm, codec: h.codecType ?? 'AUTO', h2: new H2Downstream(hcm, h.http2ProtocolOptions) };
+  }
+
+  private hcmContext(h: HttpConnectionManager, inline: Map<HttpConnectionManager, RouteTable>): HcmContext {
     const table = inline.get(h);
     const rdsName = h.routeConfigName;
     return {
@@ -114,8 +126,8 @@ export class Proxy {
       const json = JSON.stringify(l);
       const existing = this.listeners.get(l.name);
       if (existing !== undefined && existing.json === json) continue;
-      const chains = l.filterChains.map((fc) => compileChainMatch(this.hcmContext(fc, inline), fc.filterChainMatch));
-      const defaultChain = l.defaultFilterChain ? this.hcmContext(l.defaultFilterChain, inline) : undefined;
+      const chains = l.filterChains.map((fc) => compileChainMatch(this.chainRuntime(fc, inline), fc.filterChainMatch));
+      const defaultChain = l.defaultFilterChain ? this.chainRuntime(l.defaultFilterChain, inline) : undefined;
       const prev = existing === undefined ? undefined : (JSON.parse(existing.json) as ListenerConfig);
       if (existing !== undefined && prev !== undefined && prev.address === l.address && prev.port === l.port) {
         // Same socket, new filter chains: new connections pick them up, open ones finish as they were.
@@ -137,8 +149,8 @@ export class Proxy {
     for (const c of rt.connections) c.closeAfterResponse = true;
   }
 
-  private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<HcmContext>[], defaultChain: HcmContext | undefined): Promise<ListenerRuntime> {
-    const connections = new Set<DownstreamConnection>();
+  private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<ChainRuntime>[], defaultChain: ChainRuntime | undefined): Promise<ListenerRuntime> {
+    const connections = new Set<DownstreamHandle>();
     const rt: ListenerRuntime = { name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, connections };
     const server = createServer({ noDelay: true }, (socket: Socket) => {
       const ctx = selectFilterChain(rt.chains, {
@@ -154,7 +166,7 @@ export class Proxy {
         socket.destroy(); // Envoy closes connections no filter chain accepts
         return;
       }
-      connections.add(new DownstreamConnection(socket, ctx, (c) => connections.delete(c)));
+      serveConnection(socket, ctx, connections);
     });
     (rt as { server: Server }).server = server;
     return new Promise((resolve, reject) => {

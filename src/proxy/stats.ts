@@ -30,6 +30,20 @@ export class ClusterStats {
   upstream_rq_5xx = 0;
   membership_total = 0;
   membership_healthy = 0;
+  upstream_cx_none_healthy = 0;
+  upstream_cx_rx_bytes_total = 0;
+  upstream_cx_tx_bytes_total = 0;
+  upstream_cx_http2_total = 0;
+}
+
+/** `tcp.<stat_prefix>.*` of Envoy's tcp_proxy filter. */
+export class TcpStats {
+  downstream_cx_total = 0;
+  downstream_cx_no_route = 0;
+  downstream_cx_rx_bytes_total = 0;
+  downstream_cx_tx_bytes_total = 0;
+  idle_timeout = 0;
+  upstream_flush_total = 0;
 }
 
 export class HttpStats {
@@ -37,6 +51,10 @@ export class HttpStats {
   downstream_cx_active = 0;
   downstream_cx_protocol_error = 0;
   downstream_cx_destroy_remote_active_rq = 0;
+  downstream_cx_http1_total = 0;
+  downstream_cx_http2_total = 0;
+  downstream_cx_upgrades_total = 0;
+  downstream_cx_upgrades_active = 0;
   downstream_rq_total = 0;
   downstream_rq_active = 0;
   downstream_rq_completed = 0;
@@ -83,6 +101,10 @@ export class StatsRegistry {
 
   http(statPrefix: string): HttpStats {
     return this.getOrAdd(`http.${statPrefix}`, () => new HttpStats());
+  }
+
+  tcp(statPrefix: string): TcpStats {
+    return this.getOrAdd(`tcp.${statPrefix}`, () => new TcpStats());
   }
 
   private getOrAdd<T extends object>(key: string, make: () => T): T {

@@ -12,6 +12,7 @@ import { LocalReplies, type LocalReply } from './response-flags.js';
 import type { CompiledRoute } from './router/route-table.js';
 import type { HeaderMutation } from './router/header-ops.js';
 import { routeRequest } from './route-request.js';
+import { acquireHttp2 } from './http2/h1-to-h2.js';
 import { countDownstreamStatus, countUpstreamStatus } from './stats.js';
 import type { Cluster, Host, PoolWaiter } from './upstream/cluster.js';
 import type { UpstreamConnection, UpstreamReceiver } from './upstream/connection.js';
@@ -62,6 +63,8 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   private timerArmed = false;
   private pendingHead: string | undefined;
   private timeoutMs = 0;
+  /** Set while waiting for an HTTP/2 cluster's stream slot (http2/h1-to-h2.ts). */
+  private h2Wait: { cancel(): void } | undefined;
   deadline = 0;
 
   constructor(private readonly conn: DownstreamConnection, private readonly head: RequestHead, private readonly ctx: HcmContext) {
@@ -121,7 +124,9 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     stats.upstream_rq_active++;
     if (this.requestDone) this.armTimeout();
     this.waiting = true;
-    host.acquire(this);
+    const proto = cluster.config.httpProtocolOptions;
+    if (proto !== undefined && proto.upstreamProtocol === 'HTTP2') this.h2Wait = acquireHttp2(host, proto.http2ProtocolOptions, this);
+    else host.acquire(this);
   }
 
   private armTimeout(): void {
@@ -299,7 +304,8 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   private dropUpstream(): void {
     if (this.waiting) {
       this.waiting = false;
-      this.host?.cancel(this);
+      if (this.h2Wait !== undefined) this.h2Wait.cancel();
+      else this.host?.cancel(this);
     }
     const up = this.upstream;
     this.upstream = undefined;

@@ -41,9 +41,12 @@ export function parseBootstrap(text: string): Bootstrap {
     str(x.address, `listeners[${i}].address`);
     port(x.port, `listeners[${i}].port`);
     arr(x.filterChains, `listeners[${i}].filterChains`).forEach((fc, j) => {
-      const hcm = (fc as Record<string, unknown>).httpConnectionManager as Record<string, unknown> | undefined;
-      if (hcm === undefined) fail(`listeners[${i}].filterChains[${j}]`, 'httpConnectionManager is required');
-      str(hcm.statPrefix, `listeners[${i}].filterChains[${j}].httpConnectionManager.statPrefix`);
+      const f = fc as Record<string, unknown>;
+      const hcm = f.httpConnectionManager as Record<string, unknown> | undefined;
+      const tcp = f.tcpProxy as Record<string, unknown> | undefined;
+      if ((hcm === undefined) === (tcp === undefined)) fail(`listeners[${i}].filterChains[${j}]`, 'needs exactly one of httpConnectionManager, tcpProxy');
+      if (hcm !== undefined) str(hcm.statPrefix, `listeners[${i}].filterChains[${j}].httpConnectionManager.statPrefix`);
+      if (tcp !== undefined) str(tcp.statPrefix, `listeners[${i}].filterChains[${j}].tcpProxy.statPrefix`);
     });
   });
   arr(raw.clusters, 'clusters').forEach((c, i) => {

@@ -48,7 +48,39 @@ export interface FilterChainMatch {
 export interface FilterChain {
   readonly name?: string;
   readonly filterChainMatch?: FilterChainMatch;
-  readonly httpConnectionManager: HttpConnectionManager;
+  /** Exactly one terminal network filter: the HTTP connection manager or the TCP proxy. */
+  readonly httpConnectionManager?: HttpConnectionManager;
+  readonly tcpProxy?: TcpProxy;
+}
+
+/** `envoy.filters.network.tcp_proxy`. */
+export interface TcpProxy {
+  readonly statPrefix: string;
+  readonly cluster?: string;
+  readonly weightedClusters?: { readonly clusters: readonly { readonly name: string; readonly weight: number }[] };
+  /** Envoy default 1 h; 0 disables. Reset by traffic in either direction. */
+  readonly idleTimeoutMs?: number;
+  /** Envoy default 1. */
+  readonly maxConnectAttempts?: number;
+}
+
+/** `http2_protocol_options` (downstream in the HCM, upstream in the cluster's protocol options). */
+export interface Http2ProtocolOptions {
+  /** Envoy default 2147483647. */
+  readonly maxConcurrentStreams?: number;
+  /** Envoy default 268435456 (256 MiB). */
+  readonly initialStreamWindowSize?: number;
+  /** Envoy default 268435456 (256 MiB). */
+  readonly initialConnectionWindowSize?: number;
+}
+
+export type CodecType = 'AUTO' | 'HTTP1' | 'HTTP2';
+
+export interface UpgradeConfig {
+  /** Case-insensitive, e.g. "websocket". */
+  readonly upgradeType: string;
+  /** Envoy default true. */
+  readonly enabled?: boolean;
 }
 
 export type ServerHeaderTransformation = 'OVERWRITE' | 'APPEND_IF_ABSENT' | 'PASS_THROUGH';
@@ -75,6 +107,11 @@ export interface HttpConnectionManager {
   readonly suppressEnvoyHeaders?: boolean;
   /** The HTTP filters before the router, in order; absent means the router alone. */
   readonly httpFilters?: readonly HttpFilterConfig[];
+  /** Envoy default AUTO: HTTP/2 when the connection starts with its preface (or ALPN says h2), else HTTP/1.1. */
+  readonly codecType?: CodecType;
+  readonly http2ProtocolOptions?: Http2ProtocolOptions;
+  /** Upgrades (e.g. websocket) the HCM lets through; others have their Upgrade header removed. */
+  readonly upgradeConfigs?: readonly UpgradeConfig[];
 }
 
 // ── Routes ─────────────────────────────────────────────────────────────────────────────────
@@ -355,6 +392,17 @@ export interface ClusterConfig {
   readonly leastRequestLbConfig?: { readonly choiceCount?: number; readonly slowStartConfig?: SlowStartConfig };
   /** common_lb_config.locality_weighted_lb_config: pick a locality by weight, then a host in it. */
   readonly localityWeightedLb?: boolean;
+  /**
+   * `typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]`:
+   * `explicit_http_config` (HTTP1 or HTTP2) or `use_downstream_protocol_config` (USE_DOWNSTREAM).
+   * Absent: HTTP/1.1, as Envoy.
+   */
+  readonly httpProtocolOptions?: UpstreamHttpProtocolOptions;
+}
+
+export interface UpstreamHttpProtocolOptions {
+  readonly upstreamProtocol: 'HTTP1' | 'HTTP2' | 'USE_DOWNSTREAM';
+  readonly http2ProtocolOptions?: Http2ProtocolOptions;
 }
 
 export interface ClusterLoadAssignment {

@@ -27,6 +27,8 @@ export class Host {
   private connecting = 0;
   healthy: boolean;
   weight: number;
+  /** The host's HTTP/2 pool when the cluster speaks HTTP/2 upstream (created on first use). */
+  multiplexed: { drain(): void } | undefined;
 
   constructor(readonly cluster: Cluster, readonly address: string, readonly port: number, ep: LbEndpoint) {
     this.healthy = isHealthy(ep.healthStatus);
@@ -149,6 +151,8 @@ export class Host {
   }
 
   drain(): void {
+    this.multiplexed?.drain();
+    this.multiplexed = undefined;
     for (const conn of this.idle.splice(0)) conn.destroy();
     for (const w of this.pending.splice(0)) {
       this.dequeued();

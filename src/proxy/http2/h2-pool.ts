@@ -1,0 +1,187 @@
+// A host's HTTP/2 connection pool: streams are multiplexed over as few connections as the
+// concurrency limit allows (the smaller of the cluster's max_concurrent_streams and the peer's
+// SETTINGS), a new connection opens only when every open one is full, and the cluster's circuit
+// breakers bound connections and pending requests as for HTTP/1.1.
+import { connect, constants, type ClientHttp2Session } from 'node:http2';
+import type { Http2ProtocolOptions } from '../config/types.js';
+import type { Host } from '../upstream/cluster.js';
+
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 2147483647;
+export const DEFAULT_WINDOW_SIZE = 268435456;
+/** RFC 9113's largest legal SETTINGS_INITIAL_WINDOW_SIZE. */
+const MAX_WINDOW = 2147483647;
+
+export interface H2PoolWaiter {
+  onH2Ready(conn: H2Connection): void;
+  onPoolFailure(reason: 'connect_failure' | 'overflow'): void;
+}
+
+export class H2Connection {
+  active = 0;
+  connected = false;
+  /** False once the peer sent GOAWAY or the session failed: no new streams. */
+  usable = true;
+  constructor(readonly session: ClientHttp2Session, readonly pool: H2Pool) {}
+
+  get capacity(): number {
+    const remote = this.connected ? this.session.remoteSettings.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS : 1;
+    return Math.min(this.pool.maxStreams, remote);
+  }
+}
+
+export class H2Pool {
+  private readonly conns: H2Connection[] = [];
+  private readonly pending: H2PoolWaiter[] = [];
+  private connecting = 0;
+  readonly maxStreams: number;
+  private readonly streamWindow: number;
+  private readonly connWindow: number;
+  private closed = false;
+
+  constructor(private readonly host: Host, opts: Http2ProtocolOptions | undefined) {
+    this.maxStreams = opts?.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS;
+    this.streamWindow = Math.min(opts?.initialStreamWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW);
+    this.connWindow = Math.min(opts?.initialConnectionWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW);
+  }
+
+  /** The host's pool, created on first use. */
+  static of(host: Host, opts: Http2ProtocolOptions | undefined): H2Pool {
+    let p = host.multiplexed as H2Pool | undefined;
+    if (p === undefined) {
+      p = new H2Pool(host, opts);
+      host.multiplexed = p;
+    }
+    return p;
+  }
+
+  get connectionCount(): number {
+    return this.conns.length;
+  }
+
+  acquire(w: H2PoolWaiter): void {
+    const c = this.host.cluster;
+    for (const conn of this.conns) {
+      if (conn.connected && conn.usable && conn.active < conn.capacity) {
+        conn.active++;
+        w.onH2Ready(conn);
+        return;
+      }
+    }
+    if (c.pendingRequests >= c.maxPendingRequests) {
+      c.stats.upstream_rq_pending_overflow++;
+      w.onPoolFailure('overflow');
+      return;
+    }
+    this.pending.push(w);
+    c.pendingRequests++;
+    c.stats.upstream_rq_pending_total++;
+    c.stats.upstream_rq_pending_active++;
+    this.maybeConnect();
+  }
+
+  cancel(w: H2PoolWaiter): void {
+    const i = this.pending.indexOf(w);
+    if (i >= 0) {
+      this.pending.splice(i, 1);
+      this.dequeued();
+    }
+  }
+
+  /** A stream on `conn` ended: its slot goes to a waiter or back to the pool. */
+  release(conn: H2Connection): void {
+    conn.active--;
+    this.serve(conn);
+  }
+
+  private dequeued(): void {
+    this.host.cluster.pendingRequests--;
+    this.host.cluster.stats.upstream_rq_pending_active--;
+  }
+
+  private serve(conn: H2Connection): void {
+    while (this.pending.length > 0 && conn.connected && conn.usable && conn.active < conn.capacity) {
+      const w = this.pending.shift()!;
+      this.dequeued();
+      conn.active++;
+      w.onH2Ready(conn);
+    }
+    if (this.pending.length > 0) this.maybeConnect();
+  }
+
+  private maybeConnect(): void {
+    const c = this.host.cluster;
+    // One connection attempt covers up to maxStreams waiters.
+    if (this.closed || this.connecting * this.maxStreams >= this.pending.length) return;
+    if (c.activeConnections >= c.maxConnections) {
+      c.stats.upstream_cx_overflow++;
+      return;
+    }
+    this.connecting++;
+    c.activeConnections++;
+    c.stats.upstream_cx_total++;
+    c.stats.upstream_cx_http2_total++;
+    c.stats.upstream_cx_active++;
+    const session = connect(`http://${this.host.address.includes(':') ? `[${this.host.address}]` : this.host.address}:${this.host.port}`, {
+      settings: { enablePush: false, initialWindowSize: this.streamWindow },
+    });
+    const conn = new H2Connection(session, this);
+    this.conns.push(conn);
+    const timer = setTimeout(() => {
+      if (!conn.connected) {
+        c.stats.upstream_cx_connect_timeout++;
+        session.destroy();
+      }
+    }, c.connectTimeoutMs);
+    session.once('connect', () => {
+      clearTimeout(timer);
+      this.connecting--;
+      conn.connected = true;
+      if (this.connWindow > 65535) session.setLocalWindowSize(this.connWindow);
+      session.setTimeout(c.idleTimeoutMs, () => {
+        if (conn.active === 0) {
+          c.stats.upstream_cx_idle_timeout++;
+          session.close();
+        }
+      });
+      this.serve(conn);
+    });
+    // The peer's SETTINGS may raise the limit beyond the single stream allowed before them.
+    session.on('remoteSettings', () => this.serve(conn));
+    session.on('goaway', () => { conn.usable = false; });
+    session.on('error', () => { conn.usable = false; });
+    session.once('close', () => {
+      clearTimeout(timer);
+      conn.usable = false;
+      c.activeConnections--;
+      c.stats.upstream_cx_active--;
+      c.stats.upstream_cx_destroy++;
+      const i = this.conns.indexOf(conn);
+      if (i >= 0) this.conns.splice(i, 1);
+      if (!conn.connected) {
+        this.connecting--;
+        c.stats.upstream_cx_connect_fail++;
+        // As for HTTP/1.1: a failed attempt fails the requests it was opened for.
+        for (const w of this.pending.splice(0, this.maxStreams)) {
+          this.dequeued();
+          w.onPoolFailure('connect_failure');
+        }
+      }
+      if (this.pending.length > 0) this.maybeConnect();
+    });
+  }
+
+  drain(): void {
+    this.closed = true;
+    for (const conn of this.conns) {
+      conn.usable = false;
+      // Streams in flight finish; GOAWAY stops new ones.
+      conn.session.close();
+    }
+    for (const w of this.pending.splice(0)) {
+      this.dequeued();
+      w.onPoolFailure('connect_failure');
+    }
+  }
+}
+
+export const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, NGHTTP2_INTERNAL_ERROR } = constants;
