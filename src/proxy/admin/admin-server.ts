@@ -8,7 +8,12 @@ export interface AdminOptions {
   readonly port: number;
   /** Called after /quitquitquit has been answered. */
   readonly onQuit: () => void;
+  /** Paths served before the built-in ones (pilot-agent's Envoy-shaped /config_dump, /clusters, ...). */
+  readonly handlers?: ReadonlyMap<string, AdminHandler>;
 }
+
+export interface AdminReply { readonly status: number; readonly type: string; readonly body: string }
+export type AdminHandler = (url: URL, method: string) => AdminReply;
 
 export function startAdmin(proxy: Proxy, o: AdminOptions): Promise<Server> {
   const server = createServer((req, res) => {
@@ -17,6 +22,11 @@ export function startAdmin(proxy: Proxy, o: AdminOptions): Promise<Server> {
       res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
+    const handler = o.handlers?.get(url.pathname);
+    if (handler !== undefined) {
+      const r = handler(url, req.method ?? 'GET');
+      return send(r.status, r.type, r.body);
+    }
     switch (url.pathname) {
       case '/ready':
         return send(200, 'text/plain', 'LIVE\n');
