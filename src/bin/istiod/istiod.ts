@@ -47,7 +47,7 @@ export class Istiod {
     this.mesh = resolveMesh(meshConfig ?? {}, flags.domain);
     this.registry = new SnapshotRegistry(this.mesh, flags.clusterID);
     this.ads = new AdsServer<PushContext>({
-      generators: istiodGenerators(),
+      generators: istiodGenerators(meshConfig),
       controlPlaneId: hostname(),
       observer: this.metrics,
       // Istio's initPushContext: one snapshot per debounced push, from the newest config.

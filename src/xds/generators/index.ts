@@ -2,16 +2,17 @@
 // (pilot must not import xds, so they live here), and the per-proxy dispatch between them.
 export { encodeResources } from './encode.js';
 export { GRPC_GENERATORS, grpcListenerGenerator, grpcRouteGenerator, grpcClusterGenerator, grpcEndpointGenerator } from './grpc.js';
-export { ENVOY_GENERATORS } from './envoy.js';
+export { envoyGenerators } from './envoy.js';
 export { dispatchGenerators, type GeneratorSets } from './dispatch.js';
 
+import type { MeshConfig } from '../../api/mesh/index.js';
 import type { PushContext } from '../../pilot/model/push-context.js';
 import type { Generators } from '../generator.js';
 import { dispatchGenerators } from './dispatch.js';
-import { ENVOY_GENERATORS } from './envoy.js';
+import { envoyGenerators } from './envoy.js';
 import { GRPC_GENERATORS } from './grpc.js';
 
 /** Everything istiod serves: LDS/RDS/CDS/EDS for Envoy proxies and proxyless gRPC. */
-export function istiodGenerators(): Generators<PushContext> {
-  return dispatchGenerators({ grpc: GRPC_GENERATORS, envoy: ENVOY_GENERATORS });
+export function istiodGenerators(mesh?: MeshConfig): Generators<PushContext> {
+  return dispatchGenerators({ grpc: GRPC_GENERATORS, envoy: envoyGenerators(mesh) });
 }
