@@ -1,0 +1,120 @@
+// pilot-agent's proxy mode: one Proxy fed by one xDS client, the admin API on 127.0.0.1 and the
+// status port (/healthz/ready). Single process: --concurrency is reported but the event loop is
+// one (see ARCHITECTURE.md, "pilot-agent and concurrency", for the measurement behind that).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { logger } from '../../shared/index.js';
+import type { Node } from '../../xds-api/index.js';
+import { startAdmin } from '../admin/admin-server.js';
+import type { ProxyConfig } from '../config/types.js';
+import { Proxy } from '../proxy.js';
+import { XdsClient, type XdsMode } from '../xds/index.js';
+import { agentAdminHandlers } from './admin-handlers.js';
+
+const log = logger('agent');
+
+export interface AgentOptions {
+  readonly node: Node;
+  readonly discoveryAddress: string;
+  readonly adminPort: number;
+  readonly statusPort: number;
+  readonly concurrency: number;
+  readonly version: string;
+  readonly xdsMode?: XdsMode;
+  readonly initialFetchTimeoutMs?: number;
+  readonly backoff?: { initialMs: number; maxMs: number };
+  /** Called after /quitquitquit or a signal, once everything is closed. */
+  readonly onExit?: (code: number) => void;
+}
+
+export class Agent {
+  readonly proxy = new Proxy();
+  readonly xds: XdsClient;
+  readonly startedAt = new Date();
+  private ready = false;
+  private draining = false;
+  private admin: Server | undefined;
+  private status: Server | undefined;
+  private lastConfig: ProxyConfig | undefined;
+
+  constructor(private readonly o: AgentOptions) {
+    this.xds = new XdsClient({
+      address: o.discoveryAddress,
+      node: o.node,
+      mode: o.xdsMode,
+      initialFetchTimeoutMs: o.initialFetchTimeoutMs,
+      backoff: o.backoff,
+      apply: (c) => this.apply(c),
+      onReady: () => {
+        this.ready = true;
+        log.info({ listeners: this.proxy.currentConfig.listeners.length, clusters: this.proxy.currentConfig.clusters.length }, 'initial configuration applied; ready');
+      },
+    });
+  }
+
+  get isReady(): boolean {
+    return this.ready && !this.draining;
+  }
+
+  private async apply(c: ProxyConfig): Promise<void> {
+    this.lastConfig = c;
+    // After /drain_listeners, updates still reach clusters and routes but no listener comes back.
+    await this.proxy.apply(this.draining ? { ...c, listeners: [] } : c);
+  }
+
+  async start(): Promise<{ adminPort: number; statusPort: number }> {
+    const view = {
+      state: this.xds.state,
+      node: this.o.node,
+      startedAt: this.startedAt,
+      discoveryAddress: this.o.discoveryAddress,
+      adminPort: this.o.adminPort,
+      concurrency: this.o.concurrency,
+      version: this.o.version,
+      serverState: () => (this.draining ? 'DRAINING' as const : this.ready ? 'LIVE' as const : 'INITIALIZING' as const),
+      listenerPort: (n: string) => this.proxy.listenerPort(n),
+      drainListeners: () => this.drainListeners(),
+    };
+    this.admin = await startAdmin(this.proxy, { port: this.o.adminPort, onQuit: () => void this.stop(0), handlers: agentAdminHandlers(view) });
+    const adminPort = (this.admin.address() as AddressInfo).port;
+    (view as { adminPort: number }).adminPort = adminPort;
+    this.status = await this.startStatus(this.o.statusPort);
+    this.xds.start();
+    return { adminPort, statusPort: (this.status.address() as AddressInfo).port };
+  }
+
+  /** Istio's status port: /healthz/ready is 200 once the first full config is applied (and not draining). */
+  private startStatus(port: number): Promise<Server> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path === '/healthz/ready') {
+        const ok = this.isReady;
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
+        res.end(ok ? '' : this.draining ? 'proxy is draining\n' : 'config not yet received from the control plane\n');
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found\n');
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  }
+
+  async drainListeners(): Promise<void> {
+    this.draining = true;
+    if (this.lastConfig !== undefined) await this.proxy.apply({ ...this.lastConfig, listeners: [] });
+  }
+
+  async stop(code = 0): Promise<void> {
+    this.xds.close();
+    await this.proxy.close();
+    this.admin?.close();
+    this.status?.close();
+    this.o.onExit?.(code);
+  }
+}
