@@ -2,13 +2,14 @@
 // in COMMANDS; `istioctl help` prints them.
 import { analyzeCommand } from './analyze.js';
 import { proxyStatusCommand } from './proxy-status.js';
+import { describeCommand } from './describe.js';
 import { validateCommand } from './validate.js';
 import { versionCommand } from './version.js';
 import type { Command, CommandIO } from './command.js';
 
 export type { Command, CommandIO } from './command.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand, proxyStatusCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand, proxyStatusCommand, describeCommand];
 
 function usage(io: CommandIO): void {
   io.stdout.write('Istio configuration command line utility (istio-ts).\n\nUsage:\n  istioctl [command]\n\nAvailable Commands:\n');

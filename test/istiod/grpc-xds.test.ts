@@ -192,5 +192,19 @@ describe('proxyless gRPC client (grpc-js-xds) against istiod --configDir', { tim
     assert.deepEqual(lines[0].split(/\s{2,}/), ['NAME', 'CLUSTER', 'CDS', 'LDS', 'EDS', 'RDS', 'ECDS', 'ISTIOD', 'VERSION']);
     const row = lines[1].split(/\s{2,}/);
     assert.deepEqual([row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[8]], ['client.default', 'Kubernetes', 'SYNCED', 'SYNCED', 'SYNCED', 'SYNCED', 'NOT SENT', '1.24.0']);
+
+    const desc = captured();
+    assert.equal(await runIstioctl(['x', 'describe', 'service', 'echo', '--istiod', istiod.monitoringAddr], desc.io), 0, desc.text());
+    const d = desc.text().split('\n');
+    assert.equal(d[0], `Service: ${HOST}`);
+    assert.match(d[1], /^ {3}Port: grpc 7070\/GRPC targets pod port \d+,\d+$/);
+    for (const line of [
+      `DestinationRule: echo.default for "${HOST}"`, '   Matching subsets: v1,v2', 'VirtualService: echo.default', '   3 HTTP route(s)',
+      '   when header x-canary exact "yes"', '      Fault: abort gRPC PERMISSION_DENIED for 100%',
+      `      Route to host "${HOST}" subset "v2" with weight 100%`,
+    ]) assert.ok(d.includes(line), `missing "${line}" in\n${desc.text()}`);
+    const pod = captured();
+    assert.equal(await runIstioctl(['x', 'describe', 'pod', 'client', '--istiod', istiod.monitoringAddr], pod.io), 0, pod.text());
+    assert.deepEqual(pod.text().split('\n').slice(0, 2), ['Pod: client', '   Proxy: connected, CDS SYNCED, LDS SYNCED, EDS SYNCED, RDS SYNCED']);
   });
 });
