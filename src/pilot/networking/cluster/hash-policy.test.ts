@@ -50,3 +50,38 @@ spec:
   for (const [port, subset, want] of cases) assert.deepEqual(hashPolicyForDestination(c.push, c.proxy, svc, port, subset), want, `${port}/${subset}`);
   assert.equal(hashPolicyForDestination(c.push, c.proxy, { hostname: 'other.default.svc.cluster.local', namespace: 'default' }, 80), undefined);
 });
+
+// Regression: routes and clusters used two hash-policy implementations that disagreed. The
+// cluster-side one replaced the whole policy with a port-level entry, so a port-level setting that
+// only tuned the connection pool dropped the rule's hash key from the route; Istio keeps it.
+test('hash policy: a port-level setting without consistentHash keeps the rule hash (one implementation for routes and clusters)', () => {
+  const c = caseFromYaml('hash-regression', `
+kind: GoldenCase
+proxy: { id: sidecar~10.1.0.1~a-1.default~default.svc.cluster.local, metadata: { NAMESPACE: default } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: svc, namespace: default }
+spec: { clusterIP: 10.0.0.1, ports: [{ name: http, port: 80 }] }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: svc, namespace: default }
+spec:
+  host: svc
+  trafficPolicy:
+    loadBalancer: { consistentHash: { httpHeaderName: x-rule } }
+    portLevelSettings: [{ port: { number: 80 }, connectionPool: { tcp: { maxConnections: 5 } } }]
+  subsets:
+  - { name: a, labels: { v: a }, trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, loadBalancer: { consistentHash: { httpCookie: { name: s, ttl: 10s } } } }] } }
+`);
+  const svc = { hostname: 'svc.default.svc.cluster.local', namespace: 'default' };
+  const cases: [number | undefined, string, unknown][] = [
+    [80, '', { header: { header_name: 'x-rule' } }],
+    [undefined, '', { header: { header_name: 'x-rule' } }],
+    // A subset's port-level entry applies only when the destination names the port.
+    [80, 'a', { cookie: { name: 's', ttl: { seconds: 10 } } }],
+    [undefined, 'a', { header: { header_name: 'x-rule' } }],
+  ];
+  for (const [port, subset, want] of cases) assert.deepEqual(hashPolicyForDestination(c.push, c.proxy, svc, port, subset), want, `${port}/${subset}`);
+});

@@ -1,14 +1,19 @@
 // Consistent hashing is configured on the cluster (RING_HASH / MAGLEV) but its key is chosen per
-// route: Envoy hashes on the route's hash_policy. The route generator calls these helpers so that
-// a DestinationRule's consistentHash (header, cookie, source IP, query parameter) reaches the route
-// with the same port-level and subset precedence the cluster uses.
-import type { ConsistentHashLB } from '../../../api/networking/index.js';
+// route: Envoy hashes on the route's hash_policy. This is the one place that maps a
+// DestinationRule's consistentHash (header, cookie, source IP, query parameter) to a route hash
+// policy; the route generator (VirtualService destinations and default routes) calls it.
+//
+// The precedence is Istio's route-side one, which differs from the cluster-side traffic-policy
+// merge: each level only counts when it names a consistentHash, so a port-level setting without a
+// load balancer does not drop the rule's hash key. A port-level setting is looked up only for a
+// port the destination names (default routes pass the listener port).
+import type { ConsistentHashLB, DestinationRuleSpec, TrafficPolicy } from '../../../api/networking/index.js';
 import { parseDuration } from '../../../shared/index.js';
 import type { RouteAction } from '../../../xds-api/index.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Service } from '../../model/service.js';
-import { clusterTrafficPolicy, destinationRuleFor } from '../endpoint/index.js';
+import { destinationRuleFor } from '../endpoint/index.js';
 import { duration } from './proto.js';
 
 export type HashPolicy = NonNullable<RouteAction['hash_policy']>[number];
@@ -34,14 +39,30 @@ export function consistentHashToHashPolicy(ch: ConsistentHashLB | undefined): Ha
   return undefined;
 }
 
+function portLevelHash(policy: TrafficPolicy | undefined, port: number | undefined): ConsistentHashLB | undefined {
+  if (port === undefined) return undefined;
+  return policy?.portLevelSettings?.find((s) => s.port?.number === port)?.loadBalancer?.consistentHash;
+}
+
 /**
- * The hash policy for a route destination (`service`, `port`, optional `subset`) as seen by
- * `proxy`: the DestinationRule's consistentHash after port-level and subset overrides.
+ * The consistentHash for traffic to (`subset`, `port`) under `rule`: the subset's port-level
+ * setting, else the subset's, else the rule's port-level setting, else the rule's.
+ */
+export function consistentHashForDestination(rule: DestinationRuleSpec | undefined, subset: string, port: number | undefined): ConsistentHashLB | undefined {
+  if (!rule) return undefined;
+  const top = rule.trafficPolicy;
+  const sub = subset ? rule.subsets?.find((s) => s.name === subset)?.trafficPolicy : undefined;
+  return portLevelHash(sub, port) ?? sub?.loadBalancer?.consistentHash ?? portLevelHash(top, port) ?? top?.loadBalancer?.consistentHash;
+}
+
+/**
+ * The hash policy for a route destination (`service`, optional explicit `port`, optional
+ * `subset`) as seen by `proxy`, through the DestinationRule the proxy applies to the service.
  */
 export function hashPolicyForDestination(
-  push: PushContext, proxy: Pick<Proxy, 'type' | 'configNamespace' | 'labels'>, service: Pick<Service, 'hostname' | 'namespace'>, port: number, subset = '',
+  push: PushContext, proxy: Pick<Proxy, 'type' | 'configNamespace' | 'labels'>, service: Pick<Service, 'hostname' | 'namespace'>,
+  port: number | undefined, subset = '',
 ): HashPolicy | undefined {
   const rule = destinationRuleFor(push, proxy, service);
-  if (!rule) return undefined;
-  return consistentHashToHashPolicy(clusterTrafficPolicy(rule.spec, subset, port)?.loadBalancer?.consistentHash);
+  return consistentHashToHashPolicy(consistentHashForDestination(rule?.spec, subset, port));
 }

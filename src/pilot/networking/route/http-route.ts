@@ -9,11 +9,11 @@ import type { Route, RouteAction } from '../../../xds-api/index.js';
 import { TypeUrl } from '../../../xds-api/index.js';
 import type { PushContext, ProxyView } from '../../model/push-context.js';
 import type { Service } from '../../model/service.js';
+import { hashPolicyForDestination } from '../cluster/hash-policy.js';
 import { buildSubsetKey, parseSubsetKey } from '../names.js';
 import { configMetadata, intToFraction, isZeroDuration, percentToFraction, protoDuration, ZERO_DURATION, type FractionalPercent, type ProtoDuration } from './convert.js';
 import { translateCors } from './cors.js';
 import { translateFault } from './fault.js';
-import { consistentHashFor, hashPolicy } from './hash-policy.js';
 import { translateHeaders } from './headers.js';
 import { isCatchAll, sourceMatches, translateRouteMatch, type SourceContext } from './match.js';
 import { defaultRetryPolicy, translateRetry } from './retry.js';
@@ -63,8 +63,7 @@ function mirrorFraction(percentage: { value: number } | undefined, legacy: numbe
 
 function hashFor(ctx: RouteContext, d: Destination): NonNullable<RouteAction['hash_policy']>[number] | undefined {
   const svc = ctx.services.get(d.host);
-  const dr = ctx.push.destinationRule(ctx.proxy, svc ?? { hostname: d.host, namespace: ctx.proxy.configNamespace });
-  return hashPolicy(consistentHashFor(dr, d.subset, d.port?.number));
+  return hashPolicyForDestination(ctx.push, ctx.proxy, svc ?? { hostname: d.host, namespace: ctx.proxy.configNamespace }, d.port?.number, d.subset ?? '');
 }
 
 function applyDestinations(out: Route, action: RouteAction, in_: HTTPRoute, ctx: RouteContext, authority: string): void {

@@ -12,10 +12,10 @@ import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Service } from '../../model/service.js';
 import type { EgressScope } from '../../model/sidecar-scope.js';
+import { hashPolicyForDestination } from '../cluster/hash-policy.js';
 import { buildSubsetKey, PASSTHROUGH_CLUSTER, PASSTHROUGH_ROUTE, BLACKHOLE_ROUTE } from '../names.js';
 import { ZERO_DURATION } from './convert.js';
 import { domainName, virtualHostDomains } from './domains.js';
-import { consistentHashFor, hashPolicy } from './hash-policy.js';
 import { buildVirtualServiceRoutes, defaultRoute, destinationCluster, type RouteContext } from './http-route.js';
 
 export type RouteProxy = Pick<Proxy, 'type' | 'configNamespace' | 'labels' | 'dnsDomain'>;
@@ -139,7 +139,7 @@ export function buildSidecarRouteConfig(proxy: RouteProxy, push: PushContext, ro
   for (const svc of services.values()) {
     if (covered.has(svc.hostname) || svc.resolution === 'Alias' || !httpOrSniffed(svc, listenerPort)) continue;
     const cluster = buildSubsetKey('outbound', '', svc.hostname, listenerPort);
-    const hash = hashPolicy(consistentHashFor(push.destinationRule(proxy, svc), undefined, listenerPort));
+    const hash = hashPolicyForDestination(push, proxy, svc, listenerPort);
     wrappers.push({ port: listenerPort, services: [svc], vsHosts: [], routes: [defaultRoute(cluster, `${svc.hostname}:${listenerPort}/*`, hash)] });
   }
 
