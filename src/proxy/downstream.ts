@@ -17,8 +17,24 @@ export class DownstreamConnection {
   private chunked: ChunkedScanner | undefined;
   private processing = false;
   private pausedForPipeline = false;
-  /** Set when the connection must close once the current response is written. */
-  closeAfterResponse = false;
+  private closeAfter = false;
+
+  /** Whether the connection closes once the current response is written (`connection: close`). */
+  get closeAfterResponse(): boolean {
+    return this.closeAfter;
+  }
+
+  /**
+   * Setting it from outside a request (a listener drain) closes an idle keep-alive connection at
+   * once: no request is in flight or buffered, so there is no response to carry `connection: close`.
+   */
+  set closeAfterResponse(v: boolean) {
+    this.closeAfter = v;
+    if (v && this.stream === undefined && this.state === Rd.Head && this.buf === undefined && !this.processing) {
+      this.state = Rd.Closed;
+      this.socket.end();
+    }
+  }
 
   constructor(readonly socket: Socket, private readonly ctx: HcmContext, private readonly onGone: (c: DownstreamConnection) => void) {
     socket.setNoDelay(true);
