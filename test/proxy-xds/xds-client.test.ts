@@ -108,3 +108,34 @@ test('falls back to state of the world when the server does not implement delta'
   await cp.push();
   await waitFor(async () => (await get(port, '/')).headers['x-backend'] === 'b', 'SotW update');
 });
+
+function rawConn(port: number) {
+  const s = connect(port, '127.0.0.1');
+  const st = { text: '', closed: false };
+  s.setEncoding('latin1');
+  s.on('data', (d: string) => { st.text += d; });
+  s.on('close', () => { st.closed = true; });
+  s.on('error', () => undefined);
+  cleanup.push(() => s.destroy());
+  return { s, st };
+}
+
+test('a removed listener drains: idle keep-alive connections close, a request in flight completes with connection: close', async () => {
+  const { port, cp } = await setup();
+  const idle = rawConn(port);
+  idle.s.write('GET /x HTTP/1.1\r\nhost: a\r\n\r\n');
+  await waitFor(() => idle.st.text.includes('"backend":"a"'), 'first response');
+  const busy = rawConn(port);
+  busy.s.write('POST /y HTTP/1.1\r\nhost: a\r\ncontent-length: 10\r\n\r\n12345');
+  await new Promise((r) => setTimeout(r, 50));
+  cp.set(LDS, 'http', undefined);
+  await cp.push();
+  await waitFor(() => idle.st.closed, 'idle connection closed by the drain');
+  assert.equal(busy.st.closed, false);
+  await assert.rejects(get(port, '/new-connection'), /ECONNREFUSED/);
+  busy.s.write('67890');
+  await waitFor(() => busy.st.closed, 'busy connection closed after its response');
+  assert.match(busy.st.text, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(busy.st.text, /\r\nconnection: close\r\n/i);
+  assert.match(busy.st.text, /"body":"1234567890"/);
+});
