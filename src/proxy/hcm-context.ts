@@ -5,6 +5,7 @@ import type { ServerHeaderTransformation } from './config/types.js';
 import type { CoarseTimers } from './coarse-timers.js';
 import type { ForwardingOptions } from './request-headers.js';
 import type { RouteTable } from './router/route-table.js';
+import type { HttpFilterChain } from './filters/http-filters.js';
 import type { HttpStats } from './stats.js';
 import type { Cluster } from './upstream/cluster.js';
 
@@ -35,4 +36,6 @@ export interface HcmContext {
   cluster(name: string): Cluster | undefined;
   /** Called once per finished request when someone listens (access log, tests); undefined otherwise. */
   readonly onAccess: ((r: AccessRecord) => void) | undefined;
+  /** The fault/CORS filters before the router; undefined when the router runs alone. */
+  readonly httpFilters: HttpFilterChain | undefined;
 }

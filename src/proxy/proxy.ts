@@ -8,10 +8,12 @@ import type { AccessRecord, HcmContext } from './hcm-context.js';
 import { H2Downstream } from './http2/h2-downstream.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
+import { compileHttpFilters } from './filters/http-filters.js';
 import { RouteTable } from './router/route-table.js';
 import { StatsRegistry } from './stats.js';
 import { tcpProxyContext } from './tcp/tcp-proxy.js';
 import { Cluster } from './upstream/cluster.js';
+import { OutlierStats } from './upstream/outlier-detection.js';
 
 const DEFAULT_MAX_HEADERS_KB = 60;
 const DEFAULT_MAX_HEADERS_COUNT = 100;
@@ -27,6 +29,8 @@ interface ListenerRuntime {
 
 export interface ProxyOptions {
   readonly onAccess?: (r: AccessRecord) => void;
+  /** The dice of fault injection, CORS filter_enabled and mirror fractions (tests pass a seeded one). */
+  readonly random?: () => number;
 }
 
 export class Proxy {
@@ -80,7 +84,8 @@ export class Proxy {
   }
 
   private newCluster(c: ClusterConfig): Cluster {
-    return new Cluster(c, this.stats.cluster(c.name));
+    const outlier = c.outlierDetection === undefined ? undefined : this.stats.group(`cluster.${c.name}.outlier_detection`, () => new OutlierStats());
+    return new Cluster(c, this.stats.cluster(c.name), Math.random, outlier);
   }
 
   private chainRuntime(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): ChainRuntime {
@@ -116,6 +121,7 @@ export class Proxy {
       routeTable: table !== undefined ? () => table : () => (rdsName === undefined ? undefined : this.routeTables.get(rdsName)),
       cluster: (name) => this.clusters.get(name)?.cluster,
       onAccess: this.options.onAccess,
+      httpFilters: compileHttpFilters(h.httpFilters, h.statPrefix, this.stats, this.options.random),
     };
   }
 

@@ -28,6 +28,13 @@ export class ClusterStats {
   upstream_rq_3xx = 0;
   upstream_rq_4xx = 0;
   upstream_rq_5xx = 0;
+  upstream_rq_retry = 0;
+  upstream_rq_retry_success = 0;
+  upstream_rq_retry_overflow = 0;
+  upstream_rq_retry_limit_exceeded = 0;
+  upstream_rq_retry_backoff_exponential = 0;
+  upstream_rq_per_try_timeout = 0;
+  retry_or_shadow_abandoned = 0;
   membership_total = 0;
   membership_healthy = 0;
   upstream_cx_none_healthy = 0;
@@ -105,6 +112,11 @@ export class StatsRegistry {
 
   tcp(statPrefix: string): TcpStats {
     return this.getOrAdd(`tcp.${statPrefix}`, () => new TcpStats());
+  }
+
+  /** A holder of numeric fields under any Envoy prefix (`cluster.x.outlier_detection`, `http.p.fault`). */
+  group<T extends object>(key: string, make: () => T): T {
+    return this.getOrAdd(key, make);
   }
 
   private getOrAdd<T extends object>(key: string, make: () => T): T {

@@ -10,8 +10,15 @@ import { RequestHeaders } from './http1/headers.js';
 import { mutateRequestHeaders } from './request-headers.js';
 import { LocalReplies, type LocalReply } from './response-flags.js';
 import type { CompiledRoute } from './router/route-table.js';
-import type { HeaderMutation } from './router/header-ops.js';
-import { routeRequest } from './route-request.js';
+import { routeRequest, type Routed } from './route-request.js';
+import { evaluateCors } from './filters/cors.js';
+import { decideFault, type FaultDecision } from './filters/fault.js';
+import { HeaderMutation } from './router/header-ops.js';
+import { MirrorRequest, shadowHost } from './router/mirror.js';
+import { retriableFailure, retriableResponse, backoffMs } from './router/retry-policy.js';
+import { RetryRun, type RetryOwner } from './router/retry-run.js';
+import type { RoutePolicies } from './router/route-policies.js';
+import type { PickContext } from './upstream/load-balancer.js';
 import { acquireHttp2 } from './http2/h1-to-h2.js';
 import { countDownstreamStatus, countUpstreamStatus } from './stats.js';
 import type { Cluster, Host, PoolWaiter } from './upstream/cluster.js';
@@ -39,7 +46,7 @@ export function writeLocalReply(
   conn.socket.write(head + '\r\n' + body, 'latin1');
 }
 
-export class Stream implements UpstreamReceiver, PoolWaiter {
+export class Stream implements UpstreamReceiver, PoolWaiter, RetryOwner {
   private route: CompiledRoute | undefined;
   private clusterName = '';
   private cluster: Cluster | undefined;
@@ -63,6 +70,12 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   private timerArmed = false;
   private pendingHead: string | undefined;
   private timeoutMs = 0;
+  /** Retries, hashing, mirrors, per-route filter configs: set only for routes that have any. */
+  private policies: RoutePolicies | undefined;
+  private retry: RetryRun | undefined;
+  private pickCtx: PickContext | undefined;
+  private mirrors: MirrorRequest[] | undefined;
+  private faultTimer: NodeJS.Timeout | undefined;
   /** Set while waiting for an HTTP/2 cluster's stream slot (http2/h1-to-h2.ts). */
   private h2Wait: { cancel(): void } | undefined;
   deadline = 0;
@@ -106,16 +119,25 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     const cluster = r.cluster;
     this.cluster = cluster;
     target = r.target;
+    if (ctx.httpFilters !== undefined && this.runFilters(r, target, 0)) return;
+    this.proceed(r, target);
+  }
+
+  private proceed(r: Routed, target: string): void {
+    const h = this.head.headers;
+    const cluster = r.cluster;
+    if (r.route.policies !== undefined) this.applyPolicies(r.route.policies, h);
     let framing = '';
     if (this.head.bodyKind === 'chunked') framing = 'transfer-encoding: chunked\r\n';
     this.requestLine = `${this.head.method} ${target} HTTP/1.1\r\n${h.serialize()}${framing}\r\n`;
+    if (this.policies?.mirrors !== undefined) this.startMirrors(this.policies);
 
     const stats = cluster.stats;
     if (cluster.activeRequests >= cluster.maxRequests) {
       stats.upstream_rq_pending_overflow++;
       return this.localReply(LocalReplies.overflow);
     }
-    const host = cluster.pick();
+    const host = cluster.pick(this.pickCtx);
     if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
     this.host = host;
     cluster.activeRequests++;
@@ -124,6 +146,14 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     stats.upstream_rq_active++;
     if (this.requestDone) this.armTimeout();
     this.waiting = true;
+    this.acquire(cluster, host);
+  }
+
+  private acquire(cluster: Cluster, host: Host): void {
+    if (this.retry !== undefined) {
+      this.retry.hosts.push(host);
+      if (this.requestDone) this.retry.arm(this.ctx.timers);
+    }
     const proto = cluster.config.httpProtocolOptions;
     if (proto !== undefined && proto.upstreamProtocol === 'HTTP2') this.h2Wait = acquireHttp2(host, proto.http2ProtocolOptions, this);
     else host.acquire(this);
@@ -142,6 +172,7 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
 
   onPoolReady(conn: UpstreamConnection): void {
     this.waiting = false;
+    this.cluster!.outlier?.putLocalOrigin(this.host!, 'connect_success');
     this.upstream = conn;
     this.upstreamStart = performance.now();
     conn.begin(this, this.head.method);
@@ -162,6 +193,10 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
 
   onPoolFailure(reason: 'connect_failure' | 'overflow'): void {
     this.waiting = false;
+    if (reason === 'connect_failure') {
+      this.cluster!.outlier?.putLocalOrigin(this.host!, 'connect_failed');
+      if (this.retry !== undefined && this.retryOrGiveUp(retriableFailure(this.retry.policy, 'connect_failure', false))) return;
+    }
     this.localReply(reason === 'overflow' ? LocalReplies.overflow : LocalReplies.connectFailure);
   }
 
@@ -172,7 +207,9 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     if (last) {
       this.requestDone = true;
       this.armTimeout();
+      if (this.retry !== undefined && (this.upstream !== undefined || this.waiting)) this.retry.arm(this.ctx.timers);
     }
+    if (this.policies !== undefined) this.teeBody(data, last);
     if (this.upstream !== undefined) {
       if (!this.upstream.socket.write(data)) this.conn.socket.pause();
     } else if (this.cluster !== undefined) {
@@ -194,6 +231,9 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   // ── response ────────────────────────────────────────────────────────────────────────────
 
   onResponseHead(r: ResponseHead): void {
+    this.cluster!.outlier?.putHttpStatus(this.host!, r.status);
+    if (this.retry !== undefined && this.retryOnResponse(r)) return;
+    if (this.policies?.attemptCountInResponse === true) r.headers.set('x-envoy-attempt-count', String((this.retry?.retries ?? 0) + 1));
     this.responseStarted = true;
     this.status = r.status;
     const ctx = this.ctx;
@@ -271,6 +311,8 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     const stats = this.cluster!.stats;
     stats.upstream_rq_rx_reset++;
     if (reason === 'protocol') stats.upstream_cx_protocol_error++;
+    this.cluster!.outlier?.putLocalOrigin(this.host!, 'reset');
+    if (!this.responseStarted && this.retry !== undefined && this.retryOrGiveUp(retriableFailure(this.retry.policy, 'reset', true))) return;
     if (this.responseStarted) {
       this.flags = 'UR';
       this.complete();
@@ -284,6 +326,7 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     this.timerArmed = false;
     if (this.finished) return;
     this.cluster!.stats.upstream_rq_timeout++;
+    if (this.upstream !== undefined) this.cluster!.outlier?.putLocalOrigin(this.host!, 'timeout');
     this.dropUpstream();
     if (this.responseStarted) {
       this.flags = 'UT';
@@ -315,6 +358,199 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
     }
   }
 
+  // ── filters, retries, mirrors (only for routes and listeners that configure them) ─────────
+
+  /** Runs the HTTP filters from `from`; true when one answered or deferred the request. */
+  private runFilters(r: Routed, target: string, from: number): boolean {
+    const chain = this.ctx.httpFilters!;
+    const pol = r.route.policies;
+    const h = this.head.headers;
+    for (let i = from; i < chain.filters.length; i++) {
+      const f = chain.filters[i];
+      if (f.kind === 'fault') {
+        const cfg = pol?.fault ?? f.fault;
+        if (cfg === undefined) continue;
+        const d = decideFault(cfg, h, chain.random, chain.faultStats);
+        if (d.delayMs > 0) {
+          chain.faultStats.delays_injected++;
+          chain.faultStats.active_faults++;
+          this.addFlag('DI');
+          this.faultTimer = setTimeout(() => {
+            this.faultTimer = undefined;
+            chain.faultStats.active_faults--;
+            if (this.finished) return;
+            if (d.abortStatus > 0) this.faultAbort(d);
+            else if (!this.runFilters(r, target, i + 1)) this.proceed(r, target);
+          }, d.delayMs);
+          return true;
+        }
+        if (d.abortStatus > 0) {
+          this.faultAbort(d);
+          return true;
+        }
+      } else {
+        const cors = pol?.cors;
+        if (cors === undefined) continue;
+        const o = evaluateCors(cors, this.head.method, h, chain.random, chain.corsStats);
+        if (o.kind === 'preflight' || o.kind === 'deny') {
+          const extra = emptyHeaders();
+          if (o.kind === 'preflight') for (const [k, v] of o.headers) extra.add(k, v);
+          this.respondLocally(200, '', 'cors_response', extra);
+          return true;
+        }
+        if (o.kind === 'response') {
+          const m = HeaderMutation.of(o.headers.map(([key, value]) => ({ header: { key, value }, appendAction: 'OVERWRITE_IF_EXISTS_OR_ADD' as const })), undefined);
+          this.responseMutations = this.responseMutations === undefined ? [m] : [...this.responseMutations, m];
+        }
+      }
+    }
+    return false;
+  }
+
+  private faultAbort(d: FaultDecision): void {
+    this.ctx.httpFilters!.faultStats.aborts_injected++;
+    this.addFlag('FI');
+    if (d.grpcStatus !== undefined) {
+      const extra = emptyHeaders();
+      const grpc = (this.head.headers.get('content-type') ?? '').startsWith('application/grpc');
+      if (grpc) {
+        extra.add('content-type', 'application/grpc');
+        extra.add('grpc-status', String(d.grpcStatus));
+        extra.add('grpc-message', 'fault filter abort');
+        return this.respondLocally(200, '', 'fault_filter_abort', extra);
+      }
+      return this.respondLocally(grpcToHttpStatus(d.grpcStatus), 'fault filter abort', 'fault_filter_abort', undefined);
+    }
+    this.respondLocally(d.abortStatus, 'fault filter abort', 'fault_filter_abort', undefined);
+  }
+
+  private addFlag(f: string): void {
+    this.flags = this.flags === '' ? f : `${this.flags},${f}`;
+  }
+
+  private applyPolicies(p: RoutePolicies, h: RequestHeaders): void {
+    this.policies = p;
+    if (p.retry !== undefined) this.retry = new RetryRun(p.retry, p.bufferLimitBytes, this);
+    if (p.attemptCountInRequest) h.set('x-envoy-attempt-count', '1');
+    if (p.hash !== undefined) {
+      const q = this.path.indexOf('?');
+      const res = p.hash.compute({ headers: h, remoteAddress: this.conn.remoteAddress, remotePort: this.conn.socket.remotePort ?? 0, query: q < 0 ? '' : this.path.slice(q) });
+      this.pickCtx = { hash: res.hash, attempt: 0 };
+      if (res.setCookie !== undefined) {
+        const m = HeaderMutation.of([{ header: { key: 'set-cookie', value: res.setCookie } }], undefined);
+        this.responseMutations = this.responseMutations === undefined ? [m] : [...this.responseMutations, m];
+      }
+    }
+  }
+
+  private startMirrors(p: RoutePolicies): void {
+    const rnd = this.ctx.httpFilters?.random ?? Math.random;
+    for (const m of p.mirrors!) {
+      if (m.chance < 1 && rnd() >= m.chance) continue;
+      const c = this.ctx.cluster(m.cluster);
+      if (c === undefined) continue;
+      const line = m.shadowSuffix ? this.requestLine.replace(/\r\nhost: ([^\r]*)\r\n/, (_x, v: string) => `\r\nhost: ${shadowHost(v)}\r\n`) : this.requestLine;
+      (this.mirrors ??= []).push(new MirrorRequest(c, line, this.head.method, this.requestDone, p.bufferLimitBytes, this.timeoutMs));
+    }
+  }
+
+  private teeBody(data: Buffer, last: boolean): void {
+    if (this.retry !== undefined) this.retry.buffer(data);
+    if (this.mirrors !== undefined) for (const m of this.mirrors) m.data(data, last);
+  }
+
+  /** A response head arrived: true when it was discarded for a retry. */
+  private retryOnResponse(r: ResponseHead): boolean {
+    const retriable = retriableResponse(this.retry!.policy, r.status, r.headers.get('grpc-status'), r.headers.has('x-envoy-ratelimited'));
+    if (!this.retryOrGiveUp(retriable)) return false;
+    // The rest of this response is unwanted; the connection cannot be reused mid-response.
+    const up = this.upstream;
+    this.upstream = undefined;
+    up?.abandon();
+    return true;
+  }
+
+  /** After an attempt ended: schedules a retry (true) or says why not through the flags (false). */
+  private retryOrGiveUp(retriable: boolean): boolean {
+    const rr = this.retry!;
+    const c = this.cluster!;
+    rr.disarm(this.ctx.timers);
+    if (rr.holdsRetry) {
+      rr.holdsRetry = false;
+      c.activeRetries--;
+    }
+    if (this.finished || this.responseStarted) return false;
+    if (!retriable) {
+      if (rr.retries > 0) c.stats.upstream_rq_retry_success++;
+      return false;
+    }
+    if (rr.retries >= rr.policy.numRetries) {
+      c.stats.upstream_rq_retry_limit_exceeded++;
+      rr.flag = 'URX';
+      return false;
+    }
+    if (rr.bodyOverflow) {
+      c.stats.retry_or_shadow_abandoned++;
+      return false;
+    }
+    if (!c.tryRetry()) {
+      c.stats.upstream_rq_retry_overflow++;
+      rr.flag = 'UO';
+      return false;
+    }
+    rr.holdsRetry = true;
+    rr.retries++;
+    c.stats.upstream_rq_retry++;
+    c.stats.upstream_rq_retry_backoff_exponential++;
+    rr.backoff = setTimeout(() => this.retryAttempt(), backoffMs(rr.policy, rr.retries, Math.random()));
+    return true;
+  }
+
+  private retryAttempt(): void {
+    const rr = this.retry!;
+    rr.backoff = undefined;
+    if (this.finished) return;
+    const c = this.cluster!;
+    // previous_hosts: re-pick up to host_selection_retry_max_attempts more times to avoid tried hosts.
+    const tries = rr.policy.previousHosts ? rr.policy.hostSelectionMaxAttempts + 1 : 1;
+    let host: Host | undefined;
+    for (let i = 0; i < tries; i++) {
+      host = c.pick({ hash: this.pickCtx?.hash, attempt: i });
+      if (host === undefined || !rr.policy.previousHosts || !rr.hosts.includes(host)) break;
+    }
+    if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
+    this.host!.activeRequests--;
+    host.activeRequests++;
+    this.host = host;
+    c.stats.upstream_rq_total++;
+    if (this.policies!.attemptCountInRequest) {
+      this.requestLine = this.requestLine.replace(/\r\nx-envoy-attempt-count: \d+\r\n/, `\r\nx-envoy-attempt-count: ${rr.retries + 1}\r\n`);
+    }
+    this.queuedBody = rr.body === undefined ? undefined : rr.body.slice();
+    this.waiting = true;
+    this.acquire(c, host);
+  }
+
+  onPerTryTimeout(): void {
+    if (this.finished || this.responseStarted) return;
+    const c = this.cluster!;
+    c.stats.upstream_rq_per_try_timeout++;
+    if (this.host !== undefined) c.outlier?.putLocalOrigin(this.host, 'timeout');
+    this.dropUpstream();
+    if (this.retryOrGiveUp(retriableFailure(this.retry!.policy, 'timeout', true))) return;
+    this.localReply(LocalReplies.timeout);
+  }
+
+  private finishRetry(): void {
+    const rr = this.retry!;
+    rr.cancel(this.ctx.timers);
+    if (rr.holdsRetry) {
+      rr.holdsRetry = false;
+      this.cluster!.activeRetries--;
+    }
+    if (rr.flag !== '') this.addFlag(rr.flag);
+  }
+
   // ── endings ─────────────────────────────────────────────────────────────────────────────
 
   private localReply(r: LocalReply): void {
@@ -322,7 +558,7 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   }
 
   private localError(status: number, body: string, flag: string | undefined, detail: string): void {
-    if (flag !== undefined) this.flags = flag;
+    if (flag !== undefined) this.flags = this.flags === 'DI' ? `DI,${flag}` : flag;
     this.respondLocally(status, body, detail, undefined);
   }
 
@@ -339,6 +575,11 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
   private complete(): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.retry !== undefined) this.finishRetry();
+    if (this.faultTimer !== undefined) {
+      clearTimeout(this.faultTimer);
+      this.ctx.httpFilters!.faultStats.active_faults--;
+    }
     const ctx = this.ctx;
     if (this.timerArmed) {
       this.timerArmed = false;
@@ -369,4 +610,21 @@ export class Stream implements UpstreamReceiver, PoolWaiter {
 
 function emptyHeaders(): RequestHeaders {
   return new RequestHeaders();
+}
+
+/** gRPC status → HTTP status for a non-gRPC client (Envoy's mapping). */
+function grpcToHttpStatus(g: number): number {
+  switch (g) {
+    case 0: return 200;
+    case 1: return 499;
+    case 3: case 9: case 11: return 400;
+    case 4: return 504;
+    case 5: return 404;
+    case 7: return 403;
+    case 8: return 429;
+    case 12: return 501;
+    case 14: return 503;
+    case 16: return 401;
+    default: return 500;
+  }
 }

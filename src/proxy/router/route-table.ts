@@ -8,6 +8,7 @@ import type {
 import type { RequestHeaders } from '../http1/headers.js';
 import { compileHeaderMatcher, compileQueryMatcher, parseQuery, type HeaderPredicate, type QueryPredicate } from './header-matcher.js';
 import { HeaderMutation } from './header-ops.js';
+import { compileRoutePolicies, type RoutePolicies } from './route-policies.js';
 import { VirtualHostIndex } from './virtual-hosts.js';
 
 /** Envoy's default route timeout. */
@@ -41,6 +42,8 @@ export interface CompiledRoute {
   readonly requestHeaders: readonly HeaderMutation[];
   readonly responseHeaders: readonly HeaderMutation[];
   readonly virtualHost: string;
+  /** Retries, hash policies, mirrors, per-route fault/CORS; undefined when the route has none. */
+  readonly policies: RoutePolicies | undefined;
 }
 
 interface RouteEntry {
@@ -159,6 +162,7 @@ function compileVirtualHost(vh: VirtualHost, rc: RouteConfiguration): CompiledVi
           requestHeaders: req,
           responseHeaders: resp,
           virtualHost: vh.name,
+          policies: compileRoutePolicies(r, vh),
         },
       };
     } catch (e) {

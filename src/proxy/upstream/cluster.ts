@@ -2,6 +2,8 @@
 // keep-alive connection pool, and the circuit breakers that bound connections, pending and
 // active requests across the cluster (overflow is answered 503 with flag UO).
 import type { ClusterConfig, ClusterLoadAssignment, HealthStatus, LbEndpoint, LbPolicy } from '../config/types.js';
+import { LoadBalancer, type LbHost, type PickContext } from './load-balancer.js';
+import { HostOutlierState, OutlierDetector, OutlierStats } from './outlier-detection.js';
 import type { ClusterStats } from '../stats.js';
 import { UpstreamConnection } from './connection.js';
 
@@ -19,6 +21,13 @@ function isHealthy(s: HealthStatus | undefined): boolean {
   return s === undefined || s === 'UNKNOWN' || s === 'HEALTHY';
 }
 
+function localityKey(ep: LbEndpoint): string {
+  const l = ep.locality;
+  return l === undefined ? '' : `${l.region ?? ''}/${l.zone ?? ''}/${l.subZone ?? ''}`;
+}
+
+const DEFAULT_MAX_RETRIES = 3;
+
 export class Host {
   /** Requests currently assigned to this host (LEAST_REQUEST compares these). */
   activeRequests = 0;
@@ -27,12 +36,25 @@ export class Host {
   private connecting = 0;
   healthy: boolean;
   weight: number;
+  priority: number;
+  localityKey: string;
+  localityWeight: number | undefined;
+  readonly addedAt = performance.now();
+  readonly outlier = new HostOutlierState();
   /** The host's HTTP/2 pool when the cluster speaks HTTP/2 upstream (created on first use). */
   multiplexed: { drain(): void } | undefined;
 
   constructor(readonly cluster: Cluster, readonly address: string, readonly port: number, ep: LbEndpoint) {
     this.healthy = isHealthy(ep.healthStatus);
     this.weight = ep.weight ?? 1;
+    this.priority = ep.priority ?? 0;
+    this.localityKey = localityKey(ep);
+    this.localityWeight = ep.localityWeight;
+  }
+
+  /** Healthy and not ejected by outlier detection: what the load balancer may pick outside panic. */
+  get available(): boolean {
+    return this.healthy && !this.outlier.ejected;
   }
 
   get key(): string {
@@ -163,9 +185,13 @@ export class Host {
 
 export class Cluster {
   hosts: Host[] = [];
-  private healthyHosts: Host[] = [];
-  private panic = false;
-  private rr = 0;
+  private readonly lb: LoadBalancer<Host & LbHost>;
+  /** Present only when the cluster configures outlier detection. */
+  readonly outlier: OutlierDetector<Host> | undefined;
+  /** Retries in flight, bounded by max_retries or the retry budget. */
+  activeRetries = 0;
+  private readonly maxRetries: number;
+  private readonly retryBudget: { readonly percent: number; readonly min: number } | undefined;
   activeConnections = 0;
   activeRequests = 0;
   pendingRequests = 0;
@@ -179,7 +205,7 @@ export class Cluster {
   private readonly panicThreshold: number;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(readonly config: ClusterConfig, readonly stats: ClusterStats, private readonly random: () => number = Math.random) {
+  constructor(readonly config: ClusterConfig, readonly stats: ClusterStats, private readonly random: () => number = Math.random, outlierStats?: OutlierStats) {
     const cb = config.circuitBreakers ?? {};
     this.maxConnections = cb.maxConnections ?? DEFAULT_THRESHOLD;
     this.maxPendingRequests = cb.maxPendingRequests ?? DEFAULT_THRESHOLD;
@@ -189,6 +215,27 @@ export class Cluster {
     this.maxRequestsPerConnection = config.maxRequestsPerConnection ?? 0;
     this.lbPolicy = config.lbPolicy ?? 'ROUND_ROBIN';
     this.panicThreshold = config.healthyPanicThresholdPercent ?? DEFAULT_PANIC_THRESHOLD;
+    this.maxRetries = cb.maxRetries ?? DEFAULT_MAX_RETRIES;
+    this.retryBudget = cb.retryBudget === undefined ? undefined : { percent: cb.retryBudget.budgetPercent ?? 20, min: cb.retryBudget.minRetryConcurrency ?? 3 };
+    this.lb = new LoadBalancer<Host & LbHost>({
+      policy: this.lbPolicy,
+      panicThresholdPercent: this.panicThreshold,
+      overprovisioningFactor: config.loadAssignment?.overprovisioningFactor ?? 140,
+      localityWeighted: config.localityWeightedLb === true,
+      slowStart: this.lbPolicy === 'LEAST_REQUEST' ? config.leastRequestLbConfig?.slowStartConfig : config.roundRobinLbConfig?.slowStartConfig,
+      choiceCount: config.leastRequestLbConfig?.choiceCount ?? 2,
+      minRingSize: config.ringHashLbConfig?.minimumRingSize,
+      maxRingSize: config.ringHashLbConfig?.maximumRingSize,
+      maglevTableSize: config.maglevLbConfig?.tableSize,
+      random,
+      now: () => performance.now(),
+    });
+    if (config.outlierDetection !== undefined) {
+      const st = outlierStats ?? new OutlierStats();
+      st.ejections_active = 0;
+      this.outlier = new OutlierDetector<Host>(config.outlierDetection, st, () => this.hosts, () => this.refresh(), random);
+      this.outlier.start();
+    }
     if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
     const sweepEvery = Math.max(250, Math.min(this.idleTimeoutMs / 4, 60_000));
     this.sweeper = setInterval(() => {
@@ -209,42 +256,45 @@ export class Cluster {
         old.delete(key);
         existing.healthy = isHealthy(ep.healthStatus);
         existing.weight = ep.weight ?? 1;
+        existing.priority = ep.priority ?? 0;
+        existing.localityKey = localityKey(ep);
+        existing.localityWeight = ep.localityWeight;
         next.push(existing);
       } else {
         next.push(new Host(this, ep.address, ep.port, ep));
       }
     }
-    for (const gone of old.values()) gone.drain();
+    for (const gone of old.values()) {
+      this.outlier?.removed(gone);
+      gone.drain();
+    }
     this.hosts = next;
-    this.healthyHosts = next.filter((h) => h.healthy);
     this.stats.membership_total = next.length;
-    this.stats.membership_healthy = this.healthyHosts.length;
-    // Below the panic threshold Envoy balances over every host rather than overload the few healthy ones.
-    this.panic = next.length > 0 && (this.healthyHosts.length * 100) / next.length < this.panicThreshold;
+    this.refresh();
+  }
+
+  /** Rebuilds the balancer after membership or health (incl. outlier ejection) changed. */
+  private refresh(): void {
+    this.lb.refresh(this.hosts);
+    this.stats.membership_healthy = this.lb.healthyCount;
+  }
+
+  /** Takes a retry slot when max_retries (or the retry budget) allows; the caller gives it back. */
+  tryRetry(): boolean {
+    const b = this.retryBudget;
+    const limit = b === undefined ? this.maxRetries : Math.max(b.min, Math.floor(((this.activeRequests + this.pendingRequests) * b.percent) / 100));
+    if (this.activeRetries >= limit) return false;
+    this.activeRetries++;
+    return true;
   }
 
   /** The host for the next request, or undefined when there is none (503 UH). */
-  pick(): Host | undefined {
-    const hosts = this.panic ? this.hosts : this.healthyHosts;
-    const n = hosts.length;
-    if (n === 0) return undefined;
-    if (n === 1) return hosts[0];
-    switch (this.lbPolicy) {
-      case 'ROUND_ROBIN':
-        return hosts[this.rr++ % n];
-      case 'RANDOM':
-        return hosts[Math.floor(this.random() * n)];
-      case 'LEAST_REQUEST': {
-        // Power of two choices: two distinct random hosts, the one with fewer active requests.
-        const a = Math.floor(this.random() * n);
-        let b = Math.floor(this.random() * (n - 1));
-        if (b >= a) b++;
-        return hosts[b].activeRequests < hosts[a].activeRequests ? hosts[b] : hosts[a];
-      }
-    }
+  pick(ctx?: PickContext): Host | undefined {
+    return this.lb.pick(ctx);
   }
 
   close(): void {
+    this.outlier?.close();
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     for (const h of this.hosts) h.drain();
