@@ -50,13 +50,19 @@ export class AggregateRegistry implements ServiceDiscovery {
     return undefined;
   }
 
-  /** Endpoints for a host come from every source that has it (a Service plus selected WorkloadEntries). */
+  /**
+   * Endpoints for a host come from every source that has it, as Istio merges its registries'
+   * endpoint shards per hostname and namespace (a Service plus VMs a same-host ServiceEntry
+   * selects). A workload both sources select — a ServiceEntry for `name.ns.svc.cluster.local`
+   * whose workloadSelector picks the Service's own pods — is one upstream host: it is listed once,
+   * as the Kubernetes source (first) describes it.
+   */
   instances(service: ServiceRef): readonly ServiceInstance[] {
-    return this.collect((r) => r.instances(service));
+    return uniqueInstances(this.collect((r) => r.instances(service)));
   }
 
   endpoints(service: ServiceRef, port: number, selector?: Labels): readonly ServiceInstance[] {
-    return this.collect((r) => r.endpoints(service, port, selector));
+    return uniqueInstances(this.collect((r) => r.endpoints(service, port, selector)));
   }
 
   workloadsByAddress(address: string): readonly WorkloadInstance[] {
@@ -64,7 +70,7 @@ export class AggregateRegistry implements ServiceDiscovery {
   }
 
   serviceTargets(address: string): readonly ServiceInstance[] {
-    return this.collect((r) => r.serviceTargets(address));
+    return uniqueInstances(this.collect((r) => r.serviceTargets(address)));
   }
 
   onChange(listener: RegistryListener): () => void {
@@ -81,4 +87,18 @@ export class AggregateRegistry implements ServiceDiscovery {
     }
     return out;
   }
+}
+
+/** Drops repeats of (service, service port, address, endpoint port), keeping the first source's. */
+function uniqueInstances(list: readonly ServiceInstance[]): readonly ServiceInstance[] {
+  if (list.length < 2) return list;
+  const seen = new Set<string>();
+  const out: ServiceInstance[] = [];
+  for (const i of list) {
+    const key = `${i.service.namespace}/${i.service.hostname}\0${i.servicePort.port}\0${i.endpoint.address}\0${i.endpoint.endpointPort}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(i);
+  }
+  return out.length === list.length ? list : out;
 }
