@@ -3,9 +3,10 @@
 // until the response before them is complete, so responses can never be reordered.
 import type { Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './http1/chunked.js';
-import { HeadError, parseRequestHead } from './http1/parse-head.js';
+import { HeadError, parseRequestHead, type RequestHead } from './http1/parse-head.js';
 import type { HcmContext } from './hcm-context.js';
 import { Stream, writeLocalReply } from './stream.js';
+import { enabledUpgrade, UpgradeTunnel } from './upgrade.js';
 
 const enum Rd { Head, Body, Wait, Discard, Closed }
 
@@ -96,6 +97,7 @@ export class DownstreamConnection {
       this.protocolError(head);
       return false;
     }
+    if (this.ctx.upgrades.size > 0 && enabledUpgrade(head.headers, this.ctx.upgrades) !== undefined) return this.upgrade(head);
     if (!head.keepAlive) this.closeAfterResponse = true;
     const stream = new Stream(this, head, this.ctx);
     this.stream = stream;
@@ -136,6 +138,17 @@ export class DownstreamConnection {
       this.chunked = undefined;
     }
     this.stream?.onRequestData(part, done);
+  }
+
+  /** Hands the socket to an upgrade tunnel: from here on it is a byte pipe, not HTTP/1.1. */
+  private upgrade(head: RequestHead): boolean {
+    const rest = this.buf;
+    this.buf = undefined;
+    this.state = Rd.Closed;
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('drain');
+    new UpgradeTunnel(this.socket, head, this.ctx, rest, this.remoteAddress).start();
+    return false;
   }
 
   /** The stream stops reading its body (it answered early): the rest of the connection is unusable. */

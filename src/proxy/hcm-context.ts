@@ -36,6 +36,8 @@ export interface HcmContext {
   cluster(name: string): Cluster | undefined;
   /** Called once per finished request when someone listens (access log, tests); undefined otherwise. */
   readonly onAccess: ((r: AccessRecord) => void) | undefined;
+  /** Enabled `upgrade_configs` types, lowercase (e.g. "websocket"). */
+  readonly upgrades: ReadonlySet<string>;
   /** The fault/CORS filters before the router; undefined when the router runs alone. */
   readonly httpFilters: HttpFilterChain | undefined;
 }

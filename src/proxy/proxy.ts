@@ -121,6 +121,7 @@ export class Proxy {
       routeTable: table !== undefined ? () => table : () => (rdsName === undefined ? undefined : this.routeTables.get(rdsName)),
       cluster: (name) => this.clusters.get(name)?.cluster,
       onAccess: this.options.onAccess,
+      upgrades: new Set((h.upgradeConfigs ?? []).filter((u) => u.enabled !== false).map((u) => u.upgradeType.toLowerCase())),
       httpFilters: compileHttpFilters(h.httpFilters, h.statPrefix, this.stats, this.options.random),
     };
   }
