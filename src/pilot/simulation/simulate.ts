@@ -3,7 +3,7 @@
 // Envoy's match criteria, then tcp_proxy → cluster or HCM → route config → virtual host (exact,
 // then suffix and prefix wildcards, then `*`) → first matching route → action. Used by tests to
 // prove "a request to X goes to cluster Y" instead of reading golden files.
-import type { FilterChain, Listener, RouteConfiguration, VirtualHost, Route } from '../../xds-api/index.js';
+import type { Cluster, ClusterLoadAssignment, FilterChain, Listener, RouteConfiguration, VirtualHost, Route } from '../../xds-api/index.js';
 import { fullMatchRe2 } from '../../shared/re2.js';
 
 export interface SimRequest {
@@ -17,6 +17,10 @@ export interface SimRequest {
   headers?: Record<string, string>;
   sni?: string;
   tls?: boolean;
+  /** `:scheme` of an HTTP request (default http). */
+  scheme?: string;
+  /** Inbound traffic: walk `virtualInbound` (what iptables redirects to 15006) instead of outbound listeners. */
+  inbound?: boolean;
 }
 
 export interface SimResult {
@@ -30,6 +34,12 @@ export interface SimResult {
   redirect?: Record<string, unknown>;
   directResponse?: number;
   error?: string;
+  /** The route that matched (for its action's timeout, retries, hash policy, mirrors, rewrites...). */
+  matchedRoute?: Route;
+  /** The chosen cluster's CDS resource, when the simulation was given clusters; undefined: not generated (503 NC). */
+  clusterConfig?: Cluster;
+  /** `address:port` of the chosen cluster's endpoints (EDS, or inline for DNS/STATIC clusters). */
+  endpoints?: string[];
 }
 
 type AnyRecord = Record<string, any>;
@@ -122,7 +132,7 @@ function routeMatches(r: Route, req: SimRequest): boolean {
   if (m.path !== undefined && p !== (cs ? m.path : m.path.toLowerCase())) return false;
   if (m.prefix !== undefined && !p.startsWith(cs ? m.prefix : m.prefix.toLowerCase())) return false;
   if (m.safe_regex && !fullMatchRe2(m.safe_regex.regex).test(pathOnly)) return false;
-  const headers: Record<string, string> = { ':method': req.method ?? 'GET', ':authority': req.host ?? '', ':scheme': 'http', ':path': full };
+  const headers: Record<string, string> = { ':method': req.method ?? 'GET', ':authority': req.host ?? '', ':scheme': req.scheme ?? 'http', ':path': full };
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
   for (const h of (m.headers ?? []) as AnyRecord[]) {
     const v = headers[h.name.toLowerCase()];
@@ -144,11 +154,43 @@ function routeMatches(r: Route, req: SimRequest): boolean {
 
 export class Simulation {
   private readonly routes: Map<string, RouteConfiguration>;
-  constructor(private readonly listeners: readonly Listener[], routes: readonly RouteConfiguration[]) {
+  private readonly clusters: Map<string, Cluster>;
+  private readonly assignments: Map<string, ClusterLoadAssignment>;
+  constructor(
+    private readonly listeners: readonly Listener[], routes: readonly RouteConfiguration[],
+    clusters: readonly Cluster[] = [], endpoints: readonly ClusterLoadAssignment[] = [],
+  ) {
     this.routes = new Map(routes.map((r) => [r.name ?? '', r]));
+    this.clusters = new Map(clusters.map((c) => [c.name ?? '', c]));
+    this.assignments = new Map(endpoints.map((e) => [e.cluster_name ?? '', e]));
+  }
+
+  /** The CDS resource named `name`. */
+  cluster(name: string): Cluster | undefined {
+    return this.clusters.get(name);
+  }
+
+  /** A cluster's endpoints as `address:port`, in EDS order (locality groups, then endpoints). */
+  endpointsOf(name: string): string[] | undefined {
+    const c = this.clusters.get(name);
+    if (!c) return undefined;
+    const cla = c.type === 'EDS' ? this.assignments.get(c.eds_cluster_config?.service_name ?? name) : c.load_assignment;
+    if (!cla) return [];
+    return (cla.endpoints ?? []).flatMap((g) => (g.lb_endpoints ?? []).map((e) => {
+      const sa = (e.endpoint?.address as AnyRecord | undefined)?.socket_address;
+      const pipe = (e.endpoint?.address as AnyRecord | undefined)?.pipe;
+      return sa ? `${sa.address}:${sa.port_value}` : `unix://${pipe?.path}`;
+    }));
+  }
+
+  private withCluster(out: SimResult): SimResult {
+    if (out.cluster === undefined || this.clusters.size === 0) return out;
+    const cfg = this.clusters.get(out.cluster);
+    return cfg ? { ...out, clusterConfig: cfg, endpoints: this.endpointsOf(out.cluster) } : out;
   }
 
   private listenerFor(req: SimRequest): Listener | undefined {
+    if (req.inbound) return this.listeners.find((l) => l.name === 'virtualInbound');
     const at = (addr: string) => this.listeners.find((l) => {
       const sa = (l.address as AnyRecord | undefined)?.socket_address;
       return sa?.address === addr && sa?.port_value === req.port && l.name !== 'virtualOutbound' && l.name !== 'virtualInbound';
@@ -157,6 +199,10 @@ export class Simulation {
   }
 
   run(req: SimRequest): SimResult {
+    return this.withCluster(this.walk(req));
+  }
+
+  private walk(req: SimRequest): SimResult {
     const l = this.listenerFor(req);
     if (!l) return { error: 'no listener' };
     const out: SimResult = { listener: l.name };
@@ -181,6 +227,7 @@ export class Simulation {
         const r = (vh.routes ?? []).find((x) => routeMatches(x, req));
         if (!r) return { ...out, error: 'no route (404 NR)' };
         if (r.name) out.route = r.name;
+        out.matchedRoute = r;
         if (r.route) {
           if (r.route.cluster) out.cluster = r.route.cluster;
           else out.weightedClusters = (r.route.weighted_clusters?.clusters ?? []).map((c) => ({ name: c.name!, weight: Number((c.weight as AnyRecord)?.value ?? 0) }));

@@ -1,11 +1,8 @@
 // Simulation tests: requests walked through the LDS/RDS istio-ts generates, the way Envoy would.
-// Every generated resource must also encode, and every RDS name LDS references must exist.
+// Every push passes the harness's consistency checks (encoding, RDS and EDS names).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { encodeAny, TypeUrl } from '../../xds-api/index.js';
-import { caseFromYaml } from '../networking/endpoint/golden-fixture.js';
-import { buildListeners, referencedRouteNames } from '../networking/listener/index.js';
-import { buildRoutes } from '../networking/route/index.js';
+import { simulateYaml } from './harness.js';
 import { Simulation, type SimRequest, type SimResult } from './simulate.js';
 
 const BOOKINFO = `
@@ -72,14 +69,8 @@ spec:
 `;
 
 function setup(text: string, proxyOverride?: string) {
-  const c = caseFromYaml('sim', proxyOverride ? text.replace(/proxy:\n {2}id: .*\n {2}metadata: .*\n/, proxyOverride) : text);
-  const listeners = buildListeners(c.proxy, c.push);
-  const names = referencedRouteNames(listeners);
-  const routes = buildRoutes(c.proxy, c.push, names);
-  for (const l of listeners) assert.doesNotThrow(() => encodeAny(TypeUrl.Listener, l), `listener ${l.name} does not encode`);
-  for (const r of routes) assert.doesNotThrow(() => encodeAny(TypeUrl.RouteConfiguration, r), `route ${r.name} does not encode`);
-  assert.deepEqual(routes.map((r) => r.name).sort(), names, 'every RDS name referenced by LDS exists');
-  return { sim: new Simulation(listeners, routes), listeners, routes };
+  const { gen, sim } = simulateYaml(proxyOverride ? text.replace(/proxy:\n {2}id: .*\n {2}metadata: .*\n/, proxyOverride) : text);
+  return { sim, listeners: gen.listeners, routes: gen.routes };
 }
 
 const pick = (r: SimResult, keys: (keyof SimResult)[]) => Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));

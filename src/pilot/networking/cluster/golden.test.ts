@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeAny, TypeUrl } from '../../../xds-api/index.js';
 import { buildEndpoints } from '../endpoint/index.js';
+import { generatePush } from '../../simulation/harness.js';
 import { checkGolden, goldenCases } from '../endpoint/golden-fixture.js';
 import { buildClusters } from './index.js';
 
@@ -15,6 +16,8 @@ const DIR = join(here.replace(/([\\/])dist[\\/]src[\\/]/, '$1src$1'), '..', 'tes
 
 for (const c of goldenCases(DIR)) {
   test(`CDS golden: ${c.name}`, () => {
+    // The whole push for this case must be consistent, not only the part this file shows.
+    generatePush(c);
     const clusters = buildClusters(c.proxy, c.push, { mesh: c.mesh });
     for (const cl of clusters) assert.doesNotThrow(() => encodeAny(TypeUrl.Cluster, cl), `cluster ${cl.name} does not encode`);
     const shown = c.clusters ? clusters.filter((cl) => c.clusters?.includes(cl.name ?? '')) : clusters;

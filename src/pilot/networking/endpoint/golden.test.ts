@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeAny, TypeUrl } from '../../../xds-api/index.js';
+import { generatePush } from '../../simulation/harness.js';
 import { checkGolden, goldenCases } from './golden-fixture.js';
 import { buildEndpoints } from './index.js';
 
@@ -12,6 +13,8 @@ const DIR = join(here.replace(/([\\/])dist[\\/]src[\\/]/, '$1src$1'), '..', 'tes
 
 for (const c of goldenCases(DIR)) {
   test(`EDS golden: ${c.name}`, () => {
+    // The whole push for this case must be consistent, not only the part this file shows.
+    generatePush(c);
     const out = buildEndpoints(c.proxy, c.push, c.clusters ?? [], { mesh: c.mesh });
     for (const cla of out) assert.doesNotThrow(() => encodeAny(TypeUrl.ClusterLoadAssignment, cla), `${cla.cluster_name} does not encode`);
     checkGolden(DIR, c.name, out);

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeAny, TypeUrl } from '../../../xds-api/index.js';
+import { generatePush } from '../../simulation/harness.js';
 import { checkGolden, goldenCases } from '../endpoint/golden-fixture.js';
 import { buildListeners } from './index.js';
 
@@ -13,6 +14,8 @@ const DIR = join(here.replace(/([\\/])dist[\\/]src[\\/]/, '$1src$1'), '..', 'tes
 
 for (const c of goldenCases(DIR)) {
   test(`LDS golden: ${c.name}`, () => {
+    // The whole push for this case must be consistent, not only the part this file shows.
+    generatePush(c);
     const listeners = buildListeners(c.proxy, c.push);
     for (const l of listeners) assert.doesNotThrow(() => encodeAny(TypeUrl.Listener, l), `listener ${l.name} does not encode`);
     checkGolden(DIR, c.name, listeners);

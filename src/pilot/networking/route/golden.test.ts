@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { encodeAny, TypeUrl } from '../../../xds-api/index.js';
+import { generatePush } from '../../simulation/harness.js';
 import { checkGolden, goldenCases } from '../endpoint/golden-fixture.js';
 import { buildListeners, referencedRouteNames } from '../listener/index.js';
 import { buildRoutes } from './index.js';
@@ -14,6 +15,8 @@ const DIR = join(here.replace(/([\\/])dist[\\/]src[\\/]/, '$1src$1'), '..', 'tes
 
 for (const c of goldenCases(DIR)) {
   test(`RDS golden: ${c.name}`, () => {
+    // The whole push for this case must be consistent, not only the part this file shows.
+    generatePush(c);
     const names = referencedRouteNames(buildListeners(c.proxy, c.push));
     const routes = buildRoutes(c.proxy, c.push, names);
     assert.deepEqual(routes.map((r) => r.name), names);
