@@ -1,6 +1,7 @@
 // istioctl: every command, dispatched by name. Each command lives in its own file and is listed
 // in COMMANDS; `istioctl help` prints them.
 import { analyzeCommand } from './analyze.js';
+import { proxyConfigCommand } from './proxy-config.js';
 import { proxyStatusCommand } from './proxy-status.js';
 import { describeCommand } from './describe.js';
 import { validateCommand } from './validate.js';
@@ -9,7 +10,7 @@ import type { Command, CommandIO } from './command.js';
 
 export type { Command, CommandIO } from './command.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand, proxyStatusCommand, describeCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, versionCommand, analyzeCommand, proxyStatusCommand, describeCommand, proxyConfigCommand];
 
 function usage(io: CommandIO): void {
   io.stdout.write('Istio configuration command line utility (istio-ts).\n\nUsage:\n  istioctl [command]\n\nAvailable Commands:\n');
