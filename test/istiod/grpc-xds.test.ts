@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import * as grpcXds from '@grpc/grpc-js-xds';
 import { runIstioctl } from '../../src/cli/index.js';
+import { createServer } from 'node:net';
 import { call, eventually, startEchoServer, startIstiod, type IstiodProcess } from './harness.js';
 
 const HOST = 'echo.default.svc.cluster.local';
@@ -98,6 +99,7 @@ describe('proxyless gRPC client (grpc-js-xds) against istiod --configDir', { tim
     istiod = await startIstiod(['--configDir', dir]);
     process.env.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify({
       xds_servers: [{ server_uri: istiod.grpcAddr, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+      server_listener_resource_name_template: 'xds.istio.io/grpc/lds/inbound/%s',
       node: { id: NODE_ID, metadata: { GENERATOR: 'grpc', NAMESPACE: 'default', ISTIO_VERSION: '1.24.0' }, locality: {} },
     });
     grpcXds.register();
@@ -206,5 +208,53 @@ describe('proxyless gRPC client (grpc-js-xds) against istiod --configDir', { tim
     const pod = captured();
     assert.equal(await runIstioctl(['x', 'describe', 'pod', 'client', '--istiod', istiod.monitoringAddr], pod.io), 0, pod.text());
     assert.deepEqual(pod.text().split('\n').slice(0, 2), ['Pod: client', '   Proxy: connected, CDS SYNCED, LDS SYNCED, EDS SYNCED, RDS SYNCED']);
+  });
+
+  test('a grpc-js-xds XdsServer gets its inbound listener and serves the client', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as { port: number }).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    writeFileSync(join(dir, 'xds-server.yaml'), `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: echo-xds, namespace: default }
+spec:
+  hosts: [echo-xds.default.svc.cluster.local]
+  location: MESH_INTERNAL
+  resolution: STATIC
+  ports: [{ number: ${PORT}, name: grpc, protocol: GRPC }]
+  workloadSelector: { labels: { app: echo-xds } }
+---
+apiVersion: networking.istio.io/v1
+kind: WorkloadEntry
+metadata: { name: echo-xds, namespace: default }
+spec: { address: 127.0.0.1, ports: { grpc: ${port} }, labels: { app: echo-xds } }
+`);
+    const server = new grpcXds.XdsServer();
+    const identity = (b: Buffer) => b;
+    const method = { path: '/echo.Echo/Echo', requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity };
+    server.addService({ Echo: method }, { Echo: (_c: unknown, cb: grpc.sendUnaryData<Buffer>) => cb(null, Buffer.from('xds-server')) });
+    try {
+      // The listener exists only once istiod has read the new file, so binding may need retries.
+      const bound = await eventually(() => new Promise<boolean>((resolve) => {
+        server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err) => resolve(!err));
+      }), 15_000, 300);
+      assert.ok(bound, 'XdsServer could not bind');
+      const xdsClient = new grpc.Client(`xds:///echo-xds.default.svc.cluster.local:${PORT}`, grpc.credentials.createInsecure());
+      try {
+        const served = await eventually(async () => (await call(xdsClient, 'Echo', {}, 2000)).reply === 'xds-server', 15_000, 200);
+        assert.ok(served, 'the client never reached the XdsServer');
+        const dump = (await (await fetch(`http://${istiod.monitoringAddr}/debug/config_dump?proxyID=client.default`)).json()) as { configs: Array<{ dynamic_listeners?: Array<{ name: string }> }> };
+        const names = dump.configs.flatMap((c) => c.dynamic_listeners ?? []).map((l) => l.name);
+        assert.ok(names.includes(`xds.istio.io/grpc/lds/inbound/127.0.0.1:${port}`), names.join(', '));
+      } finally {
+        xdsClient.close();
+      }
+    } finally {
+      server.forceShutdown();
+    }
   });
 });

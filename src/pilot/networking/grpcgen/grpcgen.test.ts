@@ -181,3 +181,19 @@ test('EDS: endpoints by subset labels, weighted localities', () => {
     for (const l of la.endpoints) assert.equal(l.load_balancing_weight?.value, l.lb_endpoints.length, 'locality weight = sum of endpoint weights');
   }
 });
+
+test('LDS inbound: a gRPC server at a workload address gets a listener for its serving ports only', () => {
+  const { push } = setup(BASE);
+  const server = parseProxy('sidecar~127.0.0.11~echo-v1.default~default.svc.cluster.local', { GENERATOR: 'grpc', NAMESPACE: 'default' });
+  const names = ['xds.istio.io/grpc/lds/inbound/0.0.0.0:17070', 'xds.istio.io/grpc/lds/inbound/0.0.0.0:9999'];
+  const ls = buildGrpcListeners(server, push, names);
+  assert.deepEqual(ls.map((l) => l.name), [names[0]]);
+  const l = wire(TypeUrl.Listener, ls[0].listener);
+  assert.deepEqual([l.address?.socket_address?.address, l.address?.socket_address?.port_value], ['0.0.0.0', 17070]);
+  const hcm = decodeAny(l.filter_chains[0].filters[0].typed_config!, TypeUrl.HttpConnectionManager);
+  assert.deepEqual(hcm.http_filters.map((f) => f.name), ['envoy.filters.http.router']);
+  const route = hcm.route_config!.virtual_hosts[0].routes[0];
+  assert.equal(route.match?.prefix, '/');
+  assert.ok(route.non_forwarding_action);
+  assert.deepEqual(buildGrpcListeners(parseProxy('sidecar~10.9.9.9~x.default~default.svc.cluster.local', { GENERATOR: 'grpc' }), push, names), []);
+});

@@ -3,6 +3,7 @@
 // per subset, endpoints by locality. Pure functions of (proxy, push, requested names).
 export { buildGrpcListeners, ROUTER_FILTER, type NamedListener } from './lds.js';
 export { buildGrpcRoutes, buildGrpcRoute, virtualHostDomains, type NamedRouteConfiguration } from './rds.js';
+export { buildGrpcInboundListeners } from './inbound.js';
 export { buildGrpcClusters, type NamedCluster } from './cds.js';
 export { buildGrpcEndpoints, buildGrpcEndpoint, loadAssignment, type NamedLoadAssignment } from './eds.js';
 export { translateHttpRoutes, translateHttpRoute, defaultRoute, FAULT_FILTER, DEFAULT_RETRY_ON, DEFAULT_RETRY_ATTEMPTS } from './routes.js';

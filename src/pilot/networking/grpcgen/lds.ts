@@ -6,9 +6,10 @@ import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { clusterKey, joinHostPort, listenerSelections } from './names.js';
 import { FAULT_FILTER } from './routes.js';
+import { buildGrpcInboundListeners, ROUTER_FILTER_NAME } from './inbound.js';
 import { servicesFor } from './scope.js';
 
-export const ROUTER_FILTER = 'envoy.filters.http.router';
+export { ROUTER_FILTER_NAME as ROUTER_FILTER } from './inbound.js';
 
 export interface NamedListener {
   readonly name: string;
@@ -42,7 +43,7 @@ export function buildGrpcListeners(proxy: Proxy, push: PushContext, names: reado
               api_listener: typedAny(TypeUrl.HttpConnectionManager, {
                 http_filters: [
                   { name: FAULT_FILTER, typed_config: typedAny(TypeUrl.Fault, {}) },
-                  { name: ROUTER_FILTER, typed_config: typedAny(TypeUrl.Router, {}) },
+                  { name: ROUTER_FILTER_NAME, typed_config: typedAny(TypeUrl.Router, {}) },
                 ],
                 rds: { config_source: { ads: {}, resource_api_version: 'V3' }, route_config_name: clusterKey(svc.hostname, p.port) },
               }),
@@ -52,5 +53,6 @@ export function buildGrpcListeners(proxy: Proxy, push: PushContext, names: reado
       }
     }
   }
+  out.push(...buildGrpcInboundListeners(proxy, push, names));
   return out;
 }
