@@ -2,8 +2,13 @@
 // their hostnames as endpoints: the upstream connects by name, so each new connection resolves
 // afresh (LOGICAL_DNS's semantics; STRICT_DNS balances per name rather than per resolved address).
 import { TypeUrl, decodeAny } from '../../xds-api/index.js';
-import type { CircuitBreakerThresholds, ClusterConfig, ClusterLoadAssignment, HealthStatus, LbEndpoint, LbPolicy } from '../config/types.js';
+import type {
+  CircuitBreakerThresholds, ClusterConfig, ClusterLoadAssignment, HealthStatus, Http2ProtocolOptions, LbEndpoint, LbPolicy, UpstreamHttpProtocolOptions,
+} from '../config/types.js';
 import { at, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
+import { http2Options } from './decode-listener.js';
+
+const opt = (h: Http2ProtocolOptions | undefined): { http2ProtocolOptions?: Http2ProtocolOptions } => (h === undefined ? {} : { http2ProtocolOptions: h });
 
 /** A decoded cluster plus the EDS name it waits for (its `service_name`, else its own name). */
 export interface DecodedCluster {
@@ -36,6 +41,7 @@ export function decodeCluster(c: any): DecodedCluster {
   const proto = protocolOptions(c);
   if (proto.idleTimeoutMs !== undefined) out.idleTimeoutMs = proto.idleTimeoutMs;
   if (proto.maxRequestsPerConnection !== undefined) out.maxRequestsPerConnection = proto.maxRequestsPerConnection;
+  if (proto.upstream !== undefined) out.httpProtocolOptions = proto.upstream;
 
   switch (type) {
     case 'EDS': {
@@ -74,18 +80,34 @@ function circuitBreakers(cb: any): CircuitBreakerThresholds | undefined {
 }
 
 /** idle_timeout and max_requests_per_connection, from HttpProtocolOptions (Istio's way) or the deprecated cluster fields. */
-function protocolOptions(c: any): { idleTimeoutMs?: number; maxRequestsPerConnection?: number } {
+function protocolOptions(c: any): { idleTimeoutMs?: number; maxRequestsPerConnection?: number; upstream?: UpstreamHttpProtocolOptions } {
   let common = c.common_http_protocol_options;
   let maxRq = wrapped<number>(c.max_requests_per_connection);
   const typed = c.typed_extension_protocol_options?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'];
+  let upstream: UpstreamHttpProtocolOptions | undefined;
   if (typed !== undefined) {
-    if (typed.type_url !== TypeUrl.HttpProtocolOptions) fail('typed_extension_protocol_options', `unexpected type ${typed.type_url}`);
-    const hpo = decodeAny(typed, TypeUrl.HttpProtocolOptions);
+    const f = 'typed_extension_protocol_options[envoy.extensions.upstreams.http.v3.HttpProtocolOptions]';
+    if (typed.type_url !== TypeUrl.HttpProtocolOptions) fail(f, `unexpected type ${typed.type_url}`);
+    const hpo: any = decodeAny(typed, TypeUrl.HttpProtocolOptions);
     if (hpo.common_http_protocol_options) common = hpo.common_http_protocol_options;
+    switch (hpo.upstream_protocol_options) {
+      case 'explicit_http_config': {
+        const e = hpo.explicit_http_config;
+        if (e.protocol_config === 'http2_protocol_options') upstream = { upstreamProtocol: 'HTTP2', ...opt(http2Options(e.http2_protocol_options)) };
+        else if (e.protocol_config === 'http_protocol_options') upstream = { upstreamProtocol: 'HTTP1' };
+        else fail(at(f, `explicit_http_config.${e.protocol_config ?? 'protocol_config'}`), 'is not supported');
+        break;
+      }
+      case 'use_downstream_protocol_config':
+        upstream = { upstreamProtocol: 'USE_DOWNSTREAM', ...opt(http2Options(hpo.use_downstream_protocol_config.http2_protocol_options)) };
+        break;
+      case undefined: break;
+      default: fail(at(f, hpo.upstream_protocol_options), 'is not supported');
+    }
   }
   const perConn = wrapped<number>(common?.max_requests_per_connection);
   if (perConn !== undefined) maxRq = perConn;
-  return { idleTimeoutMs: durationMs(common?.idle_timeout), maxRequestsPerConnection: maxRq };
+  return { idleTimeoutMs: durationMs(common?.idle_timeout), maxRequestsPerConnection: maxRq, upstream };
 }
 
 /** EDS: endpoints flattened with their locality, priority and weights; named endpoints are not supported. */
@@ -120,7 +142,8 @@ export function decodeLoadAssignment(cla: any, field = '', allowHostnames = fals
       endpoints.push(out);
     });
   });
-  return { clusterName: cla.cluster_name, endpoints };
+  const op = wrapped<number>(cla.policy?.overprovisioning_factor);
+  return { clusterName: cla.cluster_name, endpoints, ...(op !== undefined ? { overprovisioningFactor: op } : {}) };
 }
 
 function isIp(a: string): boolean {

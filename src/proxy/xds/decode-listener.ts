@@ -2,8 +2,10 @@
 // listener filters, and each chain's HttpConnectionManager (RDS name or inline routes, settings,
 // HTTP filters). Filters are looked up by type URL in registries passed in, never by side effect.
 import { TypeUrl, WellKnownName, anyTypeUrl, decodeAny } from '../../xds-api/index.js';
-import type { FilterChain, FilterChainMatch, HttpConnectionManager, ListenerConfig, ServerHeaderTransformation } from '../config/types.js';
-import { at, cidr, fail, socketAddress, wrapped } from './decode-common.js';
+import type {
+  CodecType, FilterChain, FilterChainMatch, Http2ProtocolOptions, HttpConnectionManager, ListenerConfig, ServerHeaderTransformation, TcpProxy, UpgradeConfig,
+} from '../config/types.js';
+import { at, cidr, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
 import { decodeRouteConfiguration } from './decode-route.js';
 
 /**
@@ -95,6 +97,7 @@ function decodeFilterChain(fc: any, field: string, reg: FilterRegistries): Filte
   const filters: any[] = fc.filters ?? [];
   if (filters.length === 0) fail(at(field, 'filters'), 'at least one network filter is required');
   let hcm: HttpConnectionManager | undefined;
+  let tcp: TcpProxy | undefined;
   filters.forEach((f, i) => {
     const ff = at(field, `filters[${i}]`);
     const url = f.typed_config ? anyTypeUrl(f.typed_config) : '';
@@ -103,11 +106,16 @@ function decodeFilterChain(fc: any, field: string, reg: FilterRegistries): Filte
       hcm = decodeHcm(decodeAny(f.typed_config, TypeUrl.HttpConnectionManager), at(ff, 'typed_config'), reg);
       return;
     }
+    if (url === TypeUrl.TcpProxy) {
+      if (i !== filters.length - 1) fail(ff, 'tcp_proxy must be the last (terminal) filter');
+      tcp = decodeTcpProxy(decodeAny(f.typed_config, TypeUrl.TcpProxy), at(ff, 'typed_config'));
+      return;
+    }
     if (url === 'type.googleapis.com/envoy.tcp.metadataexchange.config.MetadataExchange') return; // Istio's mTLS peer metadata: observe-only
     fail(at(ff, 'typed_config'), `network filter ${f.name || '(unnamed)'} (${url || 'no typed_config'}) is not supported`);
   });
-  if (hcm === undefined) fail(at(field, 'filters'), 'a terminal http_connection_manager filter is required');
-  const out: { -readonly [K in keyof FilterChain]: FilterChain[K] } = { httpConnectionManager: hcm };
+  if (hcm === undefined && tcp === undefined) fail(at(field, 'filters'), 'a terminal http_connection_manager or tcp_proxy filter is required');
+  const out: { -readonly [K in keyof FilterChain]: FilterChain[K] } = hcm !== undefined ? { httpConnectionManager: hcm } : { tcpProxy: tcp };
   if (fc.name) out.name = fc.name;
   if (fc.filter_chain_match) out.filterChainMatch = decodeChainMatch(fc.filter_chain_match, at(field, 'filter_chain_match'));
   return out;
@@ -136,8 +144,19 @@ const SERVER_HEADER: ReadonlySet<string> = new Set(['OVERWRITE', 'APPEND_IF_ABSE
 export function decodeHcm(h: any, field: string, reg: FilterRegistries = DEFAULT_FILTER_REGISTRIES): HttpConnectionManager {
   if (typeof h.stat_prefix !== 'string' || h.stat_prefix === '') fail(at(field, 'stat_prefix'), 'is required');
   const codec: string = h.codec_type ?? 'AUTO';
-  if (codec !== 'AUTO' && codec !== 'HTTP1') fail(at(field, 'codec_type'), `${codec} is not supported yet`);
+  if (codec !== 'AUTO' && codec !== 'HTTP1' && codec !== 'HTTP2') fail(at(field, 'codec_type'), `${codec} is not supported`);
   const out: { -readonly [K in keyof HttpConnectionManager]: HttpConnectionManager[K] } = { statPrefix: h.stat_prefix };
+  if (codec !== 'AUTO') out.codecType = codec as CodecType;
+  const h2 = http2Options(h.http2_protocol_options);
+  if (h2 !== undefined) out.http2ProtocolOptions = h2;
+  if ((h.upgrade_configs ?? []).length > 0) {
+    out.upgradeConfigs = h.upgrade_configs.map((u: any, i: number): UpgradeConfig => {
+      if (!u.upgrade_type) fail(at(field, `upgrade_configs[${i}].upgrade_type`), 'is required');
+      if ((u.filters ?? []).length > 0) fail(at(field, `upgrade_configs[${i}].filters`), 'upgrade-specific filter chains are not supported');
+      const enabled = wrapped<boolean>(u.enabled);
+      return { upgradeType: u.upgrade_type.toLowerCase(), ...(enabled === false ? { enabled: false } : {}) };
+    });
+  }
   switch (h.route_specifier) {
     case 'rds': {
       const rds = h.rds;
@@ -240,4 +259,45 @@ export function typedStructTypeUrl(any: any): string {
     } else break;
   }
   return '';
+}
+
+/** HTTP/2 settings shared by the connection manager and clusters' upstream options. */
+export function http2Options(o: any): Http2ProtocolOptions | undefined {
+  if (o === null || o === undefined) return undefined;
+  const out: { -readonly [K in keyof Http2ProtocolOptions]: Http2ProtocolOptions[K] } = {};
+  const mcs = wrapped<number>(o.max_concurrent_streams);
+  const isw = wrapped<number>(o.initial_stream_window_size);
+  const icw = wrapped<number>(o.initial_connection_window_size);
+  if (mcs !== undefined) out.maxConcurrentStreams = mcs;
+  if (isw !== undefined) out.initialStreamWindowSize = isw;
+  if (icw !== undefined) out.initialConnectionWindowSize = icw;
+  return out;
+}
+
+function decodeTcpProxy(t: any, field: string): TcpProxy {
+  if (!t.stat_prefix) fail(at(field, 'stat_prefix'), 'is required');
+  const out: { -readonly [K in keyof TcpProxy]: TcpProxy[K] } = { statPrefix: t.stat_prefix };
+  switch (t.cluster_specifier) {
+    case 'cluster':
+      if (!t.cluster) fail(at(field, 'cluster'), 'must not be empty');
+      out.cluster = t.cluster;
+      break;
+    case 'weighted_clusters': {
+      const cs = t.weighted_clusters?.clusters ?? [];
+      if (cs.length === 0) fail(at(field, 'weighted_clusters.clusters'), 'at least one cluster is required');
+      out.weightedClusters = {
+        clusters: cs.map((c: any, i: number) => {
+          if (!c.name) fail(at(field, `weighted_clusters.clusters[${i}].name`), 'is required');
+          return { name: c.name, weight: c.weight ?? 0 };
+        }),
+      };
+      break;
+    }
+    default: fail(field, 'cluster or weighted_clusters is required');
+  }
+  const idle = durationMs(t.idle_timeout);
+  if (idle !== undefined) out.idleTimeoutMs = idle;
+  const attempts = wrapped<number>(t.max_connect_attempts);
+  if (attempts !== undefined) out.maxConnectAttempts = attempts;
+  return out;
 }

@@ -191,7 +191,7 @@ export class XdsState {
       const svc = e.resource.value.edsServiceName;
       const cla = svc === undefined ? undefined : this.endpoints.entries.get(svc);
       // EDS is keyed by service_name; the data path looks endpoints up by cluster name.
-      if (svc !== undefined) endpoints.push({ clusterName: name, endpoints: cla?.resource.value.endpoints ?? [] });
+      if (svc !== undefined) endpoints.push(cla === undefined ? { clusterName: name, endpoints: [] } : { ...cla.resource.value, clusterName: name });
     }
     const config: ProxyConfig = {
       version: String(this.seq + 1),
