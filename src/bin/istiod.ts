@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // istiod entry point: flags, start, one machine-readable line with the bound addresses on stdout,
 // graceful stop on SIGTERM/SIGINT.
-import { setLogLevel } from '../shared/log.js';
+import { logLevels, setLogLevel } from '../shared/log.js';
 import { FlagError, ISTIOD_USAGE, parseIstiodFlags } from './istiod/flags.js';
 import { Istiod, IstiodStartError } from './istiod/istiod.js';
+
+const ISTIOD_SCOPES = ['istiod', 'config', 'xds', 'debug'];
 
 async function main(argv: string[]): Promise<number> {
   let flags;
@@ -18,9 +20,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(ISTIOD_USAGE);
     return 0;
   }
+  // Istio's --log_output_level: `default:<level>` sets every scope, `<scope>:<level>` one of them.
   for (const part of (flags.logOutputLevel ?? '').split(',').filter(Boolean)) {
     const [scope, level] = part.split(':');
-    if (level) setLogLevel(scope === 'default' ? 'istiod' : scope, level);
+    if (!level) continue;
+    const scopes = scope === 'default' ? [...new Set([...ISTIOD_SCOPES, ...Object.keys(logLevels())])] : [scope];
+    for (const s of scopes) setLogLevel(s, level);
   }
   let istiod: Istiod;
   try {
