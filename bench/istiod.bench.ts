@@ -29,7 +29,7 @@ const KNOBS = {
   /** Initial connect must finish within this, or the run is reported as incomplete. */
   connectTimeoutMs: env('BENCH_CONNECT_TIMEOUT_MS', 150_000),
   convergeTimeoutMs: env('BENCH_CONVERGE_TIMEOUT_MS', 20_000),
-  /** BENCH_PROF=DIR runs istiod with --cpu-prof into DIR. */
+  /** BENCH_PROF=DIR runs istiod with --cpu-prof into DIR (BENCH_SIM_PROF=DIR: the simulator). */
   prof: process.env.BENCH_PROF,
 };
 const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5 };
@@ -38,11 +38,14 @@ const HARD_DEADLINE_MS = 330_000;
 const here = dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
 const execArgv = fromSource ? ['--import', 'tsx'] : ['--enable-source-maps'];
-const ISTIOD = fromSource ? join(here, '../src/bin/istiod.ts') : join(here, '../src/bin/istiod.js');
+// BENCH_ISTIOD=FILE serves from another script that prints istiod's start-up line (istiod/canned-server.ts).
+const ISTIOD = process.env.BENCH_ISTIOD ?? join(here, fromSource ? '../src/bin/istiod.ts' : '../src/bin/istiod.js');
 const SIM = join(here, fromSource ? 'istiod/sim-main.ts' : 'istiod/sim-main.js');
 
 const fmtMs = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : 'n/a');
 const mib = (x: number) => `${x.toFixed(0)} MiB`;
+/** IPC carries JSON, which turns NaN ("never happened") into null. */
+const times = (xs: ReadonlyArray<number | null>) => xs.map((t) => (typeof t === 'number' ? t : NaN));
 
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -94,7 +97,8 @@ class SimProc {
   private readonly waiting = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
   constructor() {
-    this.child = fork(SIM, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ISTIO_TS_LOG: 'warn' } });
+    const prof = process.env.BENCH_SIM_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SIM_PROF] : [];
+    this.child = fork(SIM, [], { execArgv: [...execArgv, ...prof], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ISTIO_TS_LOG: 'warn' } });
     this.child.on('message', (m: SimReply) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
@@ -183,14 +187,15 @@ async function main(): Promise<void> {
     });
     const connectCpu = cpuSeconds(pid) - c0;
     clearInterval(sampler);
-    const synced = connect.syncedAt.filter(Number.isFinite);
-    const toSync = connect.syncedAt.map((t) => t - connect.startedAt);
+    const syncedAt = times(connect.syncedAt);
+    const synced = syncedAt.filter(Number.isFinite);
+    const toSync = syncedAt.map((t) => t - connect.startedAt);
     const allMs = synced.length === nodes.length ? Math.max(...toSync) : NaN;
     console.log(`initial: ${synced.length}/${nodes.length} clients hold and ACKed CDS+EDS+LDS+RDS; all after ${fmtMs(allMs)} (per client p50 ${fmtMs(percentile(toSync, 0.5))}, p99 ${fmtMs(percentile(toSync, 0.99))}); istiod CPU ${connectCpu.toFixed(1)} s; RSS now ${mib(rssMiB(pid))}, peak (VmHWM) ${mib(peakRssMiB(pid))}; simulator CPU ${((connect.cpu.user + connect.cpu.system) / 1e6).toFixed(1)} s`);
     for (const [type, t] of Object.entries(connect.stats.perType)) {
       console.log(`  ${type}: ${t.responses} responses, ${t.resources} resources, ${(t.bytes / 2 ** 20).toFixed(1)} MiB (${(t.resources / Math.max(1, t.responses)).toFixed(0)} per response)`);
     }
-    if (connect.stats.errors > 0) console.log(`  simulator stream errors: ${connect.stats.errors}; last: ${connect.stats.lastError}`);
+    if (connect.stats.errors > 0) console.log(`  simulator stream errors: ${connect.stats.errors}, the first ${fmtMs(connect.stats.firstErrorAt! - connect.startedAt)} after connecting; last: ${connect.stats.lastError}`);
     if (synced.length < nodes.length) throw new Error(`only ${synced.length}/${nodes.length} clients synced within ${KNOBS.connectTimeoutMs} ms; istiod says:\n${istiod.tail()}`);
 
     await new Promise((r) => setTimeout(r, 1000));
@@ -223,6 +228,8 @@ async function main(): Promise<void> {
   } finally {
     if (sim) {
       await sim.call({ cmd: 'close' }).catch(() => {});
+      // It exits by itself (writing its --cpu-prof profile); a signal is the fallback.
+      await Promise.race([new Promise((r) => sim!.child.once('exit', r)), new Promise((r) => setTimeout(r, 10_000))]);
       await stopChild(sim.child);
     }
     await stopChild(istiod?.child);
@@ -249,7 +256,7 @@ async function phase(
   const pb = counterByLabel(before, 'pilot_xds_pushes');
   const pushes: Record<string, number> = {};
   for (const [t, n] of counterByLabel(after, 'pilot_xds_pushes')) if (n - (pb.get(t) ?? 0) > 0) pushes[t] = n - (pb.get(t) ?? 0);
-  const latencies = r.times.filter(Number.isFinite).map((t) => t - tWrite);
+  const latencies = times(r.times).filter(Number.isFinite).map((t) => t - tWrite);
   return {
     kind, latencies, missing: r.times.length - latencies.length, istiodCpuS, simTypes: r.stats.perType, pushes,
     ...(ha ? { convergence: histogramDelta(hb, ha) } : {}),

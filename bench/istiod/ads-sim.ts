@@ -6,7 +6,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { ADS_SERVICE_NAME, TypeUrl, jsonToStruct, lookupMessageType } from '../../src/xds-api/index.js';
-import { edsNameOf, rdsNamesOf, RefCache } from './xds-refs.js';
+import { readDeltaResponse, type WireDeltaResponse } from './delta-wire.js';
+import { RefStates, type RefState } from './ref-states.js';
+import { edsNameOf, rdsNamesOf } from './xds-refs.js';
 
 export interface SimNode {
   id: string;
@@ -23,30 +25,12 @@ function typeOf(name: string): protobuf.Type {
 }
 
 const REQ = typeOf('envoy.service.discovery.v3.DeltaDiscoveryRequest');
-const RESP = typeOf('envoy.service.discovery.v3.DeltaDiscoveryResponse');
 
-/** Decoded without toObject (no defaults, Any values stay bytes): the simulator must stay cheap. */
-interface DeltaResponse {
-  type_url: string;
-  nonce: string;
-  system_version_info: string;
-  resources: Array<{ name: string; version: string; resource?: { type_url: string; value: Uint8Array } }>;
-  removed_resources: string[];
-  size: number;
-}
-
-const METHOD: grpc.MethodDefinition<Msg, DeltaResponse> = {
+const METHOD = {
   path: `/${ADS_SERVICE_NAME}/DeltaAggregatedResources`,
-  requestStream: true,
-  responseStream: true,
-  requestSerialize: (m) => Buffer.from(REQ.encode(REQ.fromObject(m)).finish()),
-  requestDeserialize: (b) => REQ.decode(b) as unknown as Msg,
-  responseSerialize: (m) => Buffer.from(RESP.encode(RESP.fromObject(m as unknown as Msg)).finish()),
-  responseDeserialize: (b) => {
-    const m = RESP.decode(b) as unknown as DeltaResponse;
-    m.size = b.length;
-    return m;
-  },
+  requestSerialize: (m: Msg) => Buffer.from(REQ.encode(REQ.fromObject(m)).finish()),
+  // Responses are walked lazily (delta-wire.ts): the simulator must cost far less than istiod.
+  responseDeserialize: (b: Buffer) => readDeltaResponse(b),
 };
 
 /** The types whose names a client derives from others (EDS from CDS, RDS from LDS). */
@@ -73,27 +57,32 @@ export interface SimStats {
   synced: number;
   errors: number;
   lastError?: string;
+  firstErrorAt?: number;
   perType: Record<string, TypeCounters>;
-  decodes: { clusters: number; listeners: number; hits: number };
+  /** Distinct CDS/LDS transitions and decoded resources across all clients. */
+  shared: { cds: { transitions: number; decoded: number }; lds: { transitions: number; decoded: number } };
 }
 
 class SimClient {
-  private stream?: grpc.ClientDuplexStream<Msg, DeltaResponse>;
+  private stream?: grpc.ClientDuplexStream<Msg, WireDeltaResponse>;
   private nodeSent = false;
-  private readonly clusters = new Map<string, string | undefined>();
-  private readonly listeners = new Map<string, string[]>();
-  private readonly subscribed = new Map<SimType, Set<string>>([[TypeUrl.ClusterLoadAssignment, new Set()], [TypeUrl.RouteConfiguration, new Set()]]);
+  /** Shared, immutable: what this client's clusters and listeners reference. */
+  private cds: RefState;
+  private lds: RefState;
   private readonly awaiting = new Set<string>();
   private readonly got = new Set<string>();
   syncedAt?: number;
   observedAt?: number;
   closed = false;
 
-  constructor(private readonly sim: Simulator, private readonly node: SimNode, private readonly client: grpc.Client) {}
+  constructor(private readonly sim: Simulator, private readonly node: SimNode, private readonly client: grpc.Client) {
+    this.cds = sim.cdsStates.empty;
+    this.lds = sim.ldsStates.empty;
+  }
 
   start(): void {
-    this.stream = this.client.makeBidiStreamRequest(METHOD.path, METHOD.requestSerialize, METHOD.responseDeserialize);
-    this.stream.on('data', (r: DeltaResponse) => this.onResponse(r));
+    this.stream = this.client.makeBidiStreamRequest<Msg, WireDeltaResponse>(METHOD.path, METHOD.requestSerialize, METHOD.responseDeserialize);
+    this.stream.on('data', (r: WireDeltaResponse) => this.onResponse(r));
     this.stream.on('error', (e: Error) => {
       if (!this.closed) this.sim.error(`${this.node.id}: ${e.message}`);
     });
@@ -123,25 +112,25 @@ class SimClient {
     this.stream!.write(msg);
   }
 
-  private onResponse(r: DeltaResponse): void {
+  private onResponse(r: WireDeltaResponse): void {
     const type = r.type_url;
     this.sim.count(type, r);
     this.awaiting.delete(type);
     this.got.add(type);
     if (type === TypeUrl.Cluster) {
-      for (const res of r.resources) this.clusters.set(res.name, this.sim.edsRefs.get(res.name, res.version, res.resource!.value));
-      for (const n of r.removed_resources) this.clusters.delete(n);
-      this.resubscribe(TypeUrl.ClusterLoadAssignment, [...this.clusters.values()]);
+      const t = this.sim.cdsStates.apply(this.cds, r);
+      this.cds = t.state;
+      this.resubscribe(TypeUrl.ClusterLoadAssignment, t.add, t.drop);
     } else if (type === TypeUrl.Listener) {
-      for (const res of r.resources) this.listeners.set(res.name, this.sim.rdsRefs.get(res.name, res.version, res.resource!.value));
-      for (const n of r.removed_resources) this.listeners.delete(n);
-      this.resubscribe(TypeUrl.RouteConfiguration, [...this.listeners.values()].flat());
+      const t = this.sim.ldsStates.apply(this.lds, r);
+      this.lds = t.state;
+      this.resubscribe(TypeUrl.RouteConfiguration, t.add, t.drop);
     }
     // ACK (Envoy ACKs after applying; the subscriptions above went first, as cluster warming does).
     this.request(type, { response_nonce: r.nonce });
     const now = wallNow();
     const phase = this.sim.phase;
-    if (phase && this.observedAt === undefined && type === phase.typeUrl && r.resources.some((x) => carries(x.resource?.value, phase.markerBytes))) {
+    if (phase && this.observedAt === undefined && type === phase.typeUrl && r.bytes.indexOf(phase.markerBytes) >= 0) {
       this.observedAt = now;
       this.sim.observed++;
     }
@@ -151,23 +140,11 @@ class SimClient {
     }
   }
 
-  private resubscribe(type: SimType, wanted: Array<string | undefined>): void {
-    const have = this.subscribed.get(type)!;
-    const want = new Set(wanted.filter((n): n is string => n !== undefined));
-    const add = [...want].filter((n) => !have.has(n));
-    const drop = [...have].filter((n) => !want.has(n));
+  private resubscribe(type: SimType, add: readonly string[], drop: readonly string[]): void {
     if (add.length === 0 && drop.length === 0) return;
-    for (const n of add) have.add(n);
-    for (const n of drop) have.delete(n);
     // The server answers only when something was added; an unsubscribe alone gets no response.
     this.request(type, { resource_names_subscribe: add, resource_names_unsubscribe: drop }, add.length > 0);
   }
-}
-
-function carries(value: Uint8Array | undefined, marker: Buffer): boolean {
-  if (!value) return false;
-  const b = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  return b.indexOf(marker) >= 0;
 }
 
 export interface SimulatorOptions {
@@ -178,8 +155,11 @@ export interface SimulatorOptions {
 }
 
 export class Simulator {
-  readonly edsRefs = new RefCache(edsNameOf);
-  readonly rdsRefs = new RefCache((_name, bytes) => rdsNamesOf(bytes));
+  readonly cdsStates = new RefStates((name, bytes) => {
+    const eds = edsNameOf(name, bytes);
+    return eds === undefined ? [] : [eds];
+  });
+  readonly ldsStates = new RefStates((_name, bytes) => rdsNamesOf(bytes));
   private readonly grpcClients: grpc.Client[] = [];
   private readonly clients: SimClient[] = [];
   connected = 0;
@@ -187,6 +167,7 @@ export class Simulator {
   observed = 0;
   errors = 0;
   lastError?: string;
+  firstErrorAt?: number;
   phase?: Phase & { markerBytes: Buffer; armedAt: number };
   private perType = new Map<string, TypeCounters>();
 
@@ -198,7 +179,6 @@ export class Simulator {
         'grpc.max_receive_message_length': -1,
         // Envoy's default HTTP/2 windows are 256 MiB; 64 KiB would throttle large CDS/RDS responses.
         'grpc-node.flow_control_window': 64 * 1024 * 1024,
-        'grpc.keepalive_time_ms': 60_000,
       }));
     }
     opts.nodes.forEach((n, i) => this.clients.push(new SimClient(this, n, this.grpcClients[i % this.grpcClients.length])));
@@ -227,17 +207,18 @@ export class Simulator {
     return this.clients.map((c) => c.observedAt ?? NaN);
   }
 
-  count(typeUrl: string, r: DeltaResponse): void {
+  count(typeUrl: string, r: WireDeltaResponse): void {
     let t = this.perType.get(typeUrl);
     if (!t) this.perType.set(typeUrl, (t = { responses: 0, bytes: 0, resources: 0 }));
     t.responses++;
-    t.bytes += r.size;
-    t.resources += r.resources.length;
+    t.bytes += r.bytes.length;
+    t.resources += r.resourceCount;
   }
 
   error(message: string): void {
     this.errors++;
     this.lastError = message;
+    this.firstErrorAt ??= wallNow();
   }
 
   stats(): SimStats {
@@ -245,9 +226,9 @@ export class Simulator {
     for (const [k, v] of this.perType) perType[k.slice(k.lastIndexOf('.') + 1)] = { ...v };
     return {
       clients: this.clients.length, connected: this.connected, synced: this.synced, errors: this.errors,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.lastError ? { lastError: this.lastError, firstErrorAt: this.firstErrorAt } : {}),
       perType,
-      decodes: { clusters: this.edsRefs.size, listeners: this.rdsRefs.size, hits: this.edsRefs.hits + this.rdsRefs.hits },
+      shared: { cds: this.cdsStates.size, lds: this.ldsStates.size },
     };
   }
 
