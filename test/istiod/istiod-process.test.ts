@@ -10,7 +10,8 @@ import { after, before, describe, test } from 'node:test';
 import { TestAdsClient, testNode } from '../../src/xds/testing/ads-test-client.js';
 import { snapshotInconsistencies } from '../../src/xds/testing/consistency.js';
 import { TypeUrl, decodeAny, type DiscoveryResponse__Output } from '../../src/xds-api/index.js';
-import { repoRoot, startIstiod, type IstiodProcess } from './harness.js';
+import { runIstioctl } from '../../src/cli/index.js';
+import { eventually, repoRoot, startIstiod, type IstiodProcess } from './harness.js';
 
 const SERVICE = `
 apiVersion: v1
@@ -121,6 +122,25 @@ describe('istiod binary', { timeout: 60_000 }, () => {
       assert.equal(push.connectedProxies, 1);
       assert.equal(push.lastPush.full, true);
       assert.equal((await fetch(`http://${istiod.monitoringAddr}/debug/config_dump`)).status, 400);
+
+      // A second proxy rejects CDS: counted, shown by syncz and by proxy-status as ERROR.
+      const node2 = 'sidecar~10.1.0.10~ratings.default~default.svc.cluster.local';
+      const other = new TestAdsClient(Number(istiod.grpcAddr.split(':').pop()));
+      try {
+        other.send({ node: testNode(node2), type_url: TypeUrl.Cluster });
+        const r = await other.next(10_000);
+        other.send({ node: testNode(node2), type_url: TypeUrl.Cluster, version_info: '', response_nonce: r.nonce, error_detail: { code: 3, message: 'bad cluster' } });
+        const rejected = await eventually(async () => /^pilot_total_xds_rejects\{type="cds"\} 1$/m.test(await (await fetch(`http://${istiod.monitoringAddr}/metrics`)).text()), 5000);
+        assert.ok(rejected, 'pilot_total_xds_rejects{type="cds"} 1');
+        const rows = (await (await fetch(`http://${istiod.monitoringAddr}/debug/syncz`)).json()) as Array<{ proxy: string; nacks: Record<string, string> }>;
+        assert.deepEqual(rows.find((x) => x.proxy === 'ratings.default')?.nacks, { CDS: 'bad cluster' });
+        let out = '';
+        const sink = { write: (t: string) => { out += t; return true; } };
+        assert.equal(await runIstioctl(['proxy-status', 'ratings.default', '--istiod', istiod.monitoringAddr], { stdout: sink, stderr: sink, stdin: process.stdin, cwd: process.cwd() } as never), 0, out);
+        assert.deepEqual(out.trimEnd().split('\n')[1].split(/\s{2,}/).slice(0, 3), ['ratings.default', 'Kubernetes', 'ERROR']);
+      } finally {
+        other.close();
+      }
       assert.equal((await fetch(`http://${istiod.monitoringAddr}/debug/config_dump?proxyID=nobody.default`)).status, 404);
     });
   });
