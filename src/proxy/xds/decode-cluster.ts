@@ -56,8 +56,9 @@ export function decodeCluster(c: any): DecodedCluster {
     case 'STATIC':
     case 'STRICT_DNS':
     case 'LOGICAL_DNS': {
-      if (c.load_assignment === null || c.load_assignment === undefined) fail('load_assignment', `is required for a ${type} cluster`);
-      const la = decodeLoadAssignment(c.load_assignment, 'load_assignment', type !== 'STATIC');
+      // A STATIC cluster may have no endpoints at all (Istio's BlackHoleCluster): every request gets 503 UH.
+      if ((c.load_assignment === null || c.load_assignment === undefined) && type !== 'STATIC') fail('load_assignment', `is required for a ${type} cluster`);
+      const la = decodeLoadAssignment(c.load_assignment ?? { cluster_name: c.name, endpoints: [] }, 'load_assignment', type !== 'STATIC');
       return { config: { ...out, loadAssignment: { ...la, clusterName: c.name } } };
     }
     default:
