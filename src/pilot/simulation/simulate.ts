@@ -170,6 +170,11 @@ export class Simulation {
     return this.clusters.get(name);
   }
 
+  /** The ClusterLoadAssignment EDS serves for `name`. */
+  assignment(name: string): ClusterLoadAssignment | undefined {
+    return this.assignments.get(name);
+  }
+
   /** A cluster's endpoints as `address:port`, in EDS order (locality groups, then endpoints). */
   endpointsOf(name: string): string[] | undefined {
     const c = this.clusters.get(name);
