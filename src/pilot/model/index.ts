@@ -7,7 +7,6 @@ export * from './service.js';
 export * from './endpoint.js';
 export * from './mesh.js';
 export * from './visibility.js';
-export * from './push-request.js';
 export * from './service-index.js';
 export * from './virtual-service-index.js';
 export * from './destination-rule-index.js';
