@@ -196,7 +196,13 @@ async function main(): Promise<void> {
       console.log(`  ${type}: ${t.responses} responses, ${t.resources} resources, ${(t.bytes / 2 ** 20).toFixed(1)} MiB (${(t.resources / Math.max(1, t.responses)).toFixed(0)} per response)`);
     }
     if (connect.stats.errors > 0) console.log(`  simulator stream errors: ${connect.stats.errors}, the first ${fmtMs(connect.stats.firstErrorAt! - connect.startedAt)} after connecting; last: ${connect.stats.lastError}`);
-    if (synced.length < nodes.length) throw new Error(`only ${synced.length}/${nodes.length} clients synced within ${KNOBS.connectTimeoutMs} ms; istiod says:\n${istiod.tail()}`);
+    if (synced.length < nodes.length) {
+      const rate = synced.length / (KNOBS.connectTimeoutMs / 1000);
+      console.log(`INCOMPLETE: ${synced.length}/${nodes.length} clients synced within ${fmtMs(KNOBS.connectTimeoutMs)} (${rate.toFixed(1)} clients/s, istiod CPU ${(connectCpu / Math.max(1, synced.length) * 1000).toFixed(0)} ms per synced client; all ${nodes.length} would take ~${(nodes.length / Math.max(rate, 1e-9)).toFixed(0)} s at this rate); convergence phases skipped`);
+      console.log(`istiod at the end: RSS ${mib(rssMiB(pid))}, peak (VmHWM) ${mib(peakRssMiB(pid))}, CPU total ${cpuSeconds(pid).toFixed(1)} s; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+      process.exitCode = 1;
+      return;
+    }
 
     await new Promise((r) => setTimeout(r, 1000));
     const results: PhaseResult[] = [];

@@ -185,10 +185,12 @@ export class Simulator {
   }
 
   /** Opens every stream at once (as after an istiod restart) and resolves when all hold their initial config. */
-  async connect(timeoutMs: number): Promise<{ startedAt: number; syncedAt: number[] }> {
+  async connect(timeoutMs: number, progress?: (synced: number, elapsedMs: number) => void): Promise<{ startedAt: number; syncedAt: number[] }> {
     const startedAt = wallNow();
     for (const c of this.clients) c.start();
+    const tick = progress && setInterval(() => progress(this.synced, wallNow() - startedAt), 10_000);
     await this.until(() => this.synced >= this.clients.length, timeoutMs);
+    if (tick) clearInterval(tick);
     return { startedAt, syncedAt: this.clients.map((c) => c.syncedAt ?? NaN) };
   }
 

@@ -19,7 +19,7 @@ async function handle(c: SimCommand): Promise<unknown> {
     case 'connect': {
       if (sim) throw new Error('already connected');
       sim = new Simulator({ address: c.address, nodes: c.nodes, channels: c.channels });
-      const r = await sim.connect(c.timeoutMs);
+      const r = await sim.connect(c.timeoutMs, (n, ms) => process.stderr.write(`  simulator: ${n}/${c.nodes.length} clients synced after ${(ms / 1000).toFixed(0)} s\n`));
       return { ...r, stats: sim.stats(), cpu: process.cpuUsage() };
     }
     case 'arm':
