@@ -94,7 +94,7 @@ function checkFields(type: protobuf.Type, obj: Record<string, unknown>, path: st
     problems.push(`${path || '(root)'}: expected an object for ${type.fullName.slice(1)}`);
     return;
   }
-  const isAny = type.fullName === `.${ANY}`;
+  const isAny = isAnyType(type);
   for (const [key, value] of Object.entries(obj)) {
     const at = path ? `${path}.${key}` : key;
     if (isAny && key === '@type') continue;
@@ -128,8 +128,15 @@ function didYouMean(type: protobuf.Type, key: string): string {
   return hit ? ` (did you mean '${hit}'?)` : '';
 }
 
+// By identity: protobufjs rebuilds `fullName` from the parent chain on every read, and this check
+// runs for every nested message of every resource istiod encodes (it was ~30 % of a push's CPU).
+let anyType: protobuf.Type | undefined;
+function isAnyType(type: protobuf.Type): boolean {
+  return type === (anyType ??= lookupMessageType(ANY));
+}
+
 function checkValue(type: protobuf.Type, value: unknown, path: string, problems: string[]): void {
-  if (type.fullName === `.${ANY}` && value !== null && typeof value === 'object' && '@type' in value) {
+  if (isAnyType(type) && value !== null && typeof value === 'object' && '@type' in value) {
     const inner = lookupMessageType(String((value as Record<string, unknown>)['@type']));
     if (!inner) {
       problems.push(`${path}: unknown @type ${String((value as Record<string, unknown>)['@type'])}`);
