@@ -123,6 +123,8 @@ export interface RouteConfiguration {
   readonly requestHeadersToRemove?: readonly string[];
   readonly responseHeadersToAdd?: readonly HeaderValueOption[];
   readonly responseHeadersToRemove?: readonly string[];
+  /** Envoy's ignore_port_in_host_matching: the authority's port is ignored when picking a virtual host. */
+  readonly ignorePortInHostMatching?: boolean;
 }
 
 export interface HeaderOps {

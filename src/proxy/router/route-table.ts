@@ -187,12 +187,12 @@ export class RouteTable {
   }
 
   virtualHost(authority: string): CompiledVirtualHost | undefined {
-    return this.hosts.find(authority);
+    return this.hosts.find(this.config.ignorePortInHostMatching === true ? withoutPort(authority) : authority);
   }
 
   /** The route for a request, or undefined (Envoy answers 404 with flag NR). */
   route(authority: string, path: string, query: string, headers: RequestHeaders): CompiledRoute | undefined {
-    const vh = this.hosts.find(authority);
+    const vh = this.virtualHost(authority);
     if (vh === undefined) return undefined;
     let params: Map<string, string> | undefined;
     outer: for (const e of vh.entries) {
@@ -216,4 +216,16 @@ export function pickWeighted(clusters: readonly CompiledWeightedCluster[], total
     r -= c.weight;
   }
   return clusters[clusters.length - 1];
+}
+
+/** `host:80` → `host`, `[::1]:80` → `[::1]`; an authority without a port is returned as is. */
+export function withoutPort(authority: string): string {
+  const colon = authority.lastIndexOf(':');
+  if (colon < 0 || authority.indexOf(']', colon) >= 0) return authority;
+  if (authority[0] !== '[' && authority.indexOf(':') !== colon) return authority; // bare IPv6 without brackets
+  for (let i = colon + 1; i < authority.length; i++) {
+    const c = authority.charCodeAt(i);
+    if (c < 48 || c > 57) return authority;
+  }
+  return authority.slice(0, colon);
 }

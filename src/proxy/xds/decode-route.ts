@@ -23,7 +23,7 @@ export function decodeRouteConfiguration(rc: any, field = ''): RouteConfiguratio
     }
     return v;
   });
-  return { name: rc.name, virtualHosts, ...headerOps(rc, field) };
+  return { name: rc.name, virtualHosts, ...headerOps(rc, field), ...(rc.ignore_port_in_host_matching === true ? { ignorePortInHostMatching: true } : {}) };
 }
 
 function decodeVirtualHost(vh: any, field: string): VirtualHost {

@@ -173,3 +173,19 @@ test('a resource that cannot be applied is rejected with its name and the field 
     else assert.match(d.error ?? '', c.error, c.what);
   }
 });
+
+test('ignore_port_in_host_matching (Istio sets it): the authority port is ignored when picking a virtual host', async () => {
+  const { RouteTable } = await import('../router/route-table.js');
+  const { RequestHeaders } = await import('../http1/headers.js');
+  const rc = (ignore: boolean) => T.route.decode(encodeAny(TypeUrl.RouteConfiguration, {
+    name: '8080', ignore_port_in_host_matching: ignore,
+    virtual_hosts: [{ name: 'reviews', domains: ['reviews', '[fd00::1]'], routes: [{ match: { prefix: '/' }, route: { cluster: 'reviews' } }] }, { name: 'any', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'passthrough' } }] }],
+  })).value!.value;
+  const cases: Array<[boolean, string, string]> = [
+    [true, 'reviews:8080', 'reviews'], [true, 'reviews', 'reviews'], [true, '[fd00::1]:8080', 'reviews'], [true, 'reviews:x', 'any'],
+    [false, 'reviews:8080', 'any'], [false, 'reviews', 'reviews'],
+  ];
+  for (const [ignore, authority, vh] of cases) {
+    assert.equal(new RouteTable(rc(ignore)).route(authority, '/', '', new RequestHeaders())?.virtualHost, vh, `${ignore} ${authority}`);
+  }
+});
