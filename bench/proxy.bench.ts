@@ -2,7 +2,9 @@
 // nginx (1 worker), a naive Node proxy and istio-ts, each in its own process, on loopback.
 // Per target: wrk at saturation (rps, CPU-seconds per 1,000 requests from /proc) and a paced
 // ~1,000 rps run (latency percentiles, added over direct); medians over BENCH_REPS runs.
-// Needs Debian's haproxy, nginx and wrk. Knobs: BENCH_REPS (3), BENCH_SECONDS (3), BENCH_ONLY.
+// Then the protocol rows (bench/proxy/protocols.ts): HTTP/2 and gRPC unary with h2load, TCP proxy.
+// Needs Debian's haproxy, nginx, wrk and nghttp2-client. Knobs: BENCH_REPS (3), BENCH_SECONDS (3),
+// BENCH_ONLY, BENCH_PROTOCOLS (0 = skip the protocol rows, only = run just them).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { haproxyConf, istioTsBootstrap, nginxBackendConf, nginxProxyConf } from './proxy/peers.js';
+import { printProtocolRows, protocolRows, type ProtoRow } from './proxy/protocols.js';
 import { cpuSeconds, median, peakRssMiB, sleep, start, stop, waitForPort, type Proc } from './proxy/procs.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
@@ -107,7 +110,16 @@ async function main(): Promise<void> {
   const procs: Proc[] = [];
   const rows: Row[] = [];
   const only = process.env.BENCH_ONLY?.split(',');
+  let protoRows: ProtoRow[] = [];
   try {
+    if (process.env.BENCH_PROTOCOLS !== '0') {
+      protoRows = await protocolRows({
+        dir, reps: REPS, seconds: SECONDS, freePort,
+        nodeScript: (rel) => join(here, 'proxy', rel),
+        istioTsMain: join(distRoot, 'src', 'proxy', 'static-main.js'),
+      }, only);
+    }
+    if (process.env.BENCH_PROTOCOLS === 'only') return printProtocolRows(protoRows, REPS, SECONDS);
     const backendPort = await freePort();
     const backend = start('backend', 'nginx', ['-p', dir, '-c', nginxBackendConf(dir, backendPort)]);
     procs.push(backend);
@@ -164,6 +176,7 @@ async function main(): Promise<void> {
       + `| ${ha && !isDirect ? fmt(add('p99') / (ha.p99 - direct.p99), 2) : '—'} | ${fmt(r.rssMiB, 1)} |`
       + (r.errors > 0 ? ` errors: ${r.errors}` : ''));
   }
+  if (protoRows.length > 0) printProtocolRows(protoRows, REPS, SECONDS);
 }
 
 main().catch((e: unknown) => {

@@ -3,6 +3,7 @@
 // SETTINGS), a new connection opens only when every open one is full, and the cluster's circuit
 // breakers bound connections and pending requests as for HTTP/1.1.
 import { connect, constants, type ClientHttp2Session } from 'node:http2';
+import { connect as netConnect } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { Host } from '../upstream/cluster.js';
 
@@ -121,8 +122,11 @@ export class H2Pool {
     c.stats.upstream_cx_total++;
     c.stats.upstream_cx_http2_total++;
     c.stats.upstream_cx_active++;
-    const session = connect(`http://${this.host.address.includes(':') ? `[${this.host.address}]` : this.host.address}:${this.host.port}`, {
+    const { address, port } = this.host;
+    const session = connect(`http://${address.includes(':') ? `[${address}]` : address}:${port}`, {
       settings: { enablePush: false, initialWindowSize: this.streamWindow },
+      // Nagle would hold small frames back for the peer's delayed ACK (tens of ms per request).
+      createConnection: () => netConnect({ host: address, port, noDelay: true }),
     });
     const conn = new H2Connection(session, this);
     this.conns.push(conn);
