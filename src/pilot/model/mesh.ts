@@ -14,6 +14,8 @@ export interface MeshSettings {
   readonly proxyInboundListenPort?: number;
   readonly protocolDetectionTimeout?: string;
   readonly pathNormalization?: { readonly normalization?: string };
+  /** Read by route translation: the retry policy of routes that set none (Istio's default when unset). */
+  readonly defaultHttpRetryPolicy?: unknown;
 }
 
 export interface ResolvedMesh {
@@ -31,6 +33,8 @@ export interface ResolvedMesh {
   readonly protocolDetectionTimeout: string;
   /** MeshConfig pathNormalization.normalization; Istio's default is DEFAULT (= BASE). */
   readonly pathNormalization: string;
+  /** MeshConfig defaultHttpRetryPolicy (an HTTPRetry), undefined when unset. */
+  readonly defaultHttpRetryPolicy?: unknown;
 }
 
 /** MeshConfig with Istio's defaults filled in (empty lists count as unset, as in Istio). */
@@ -48,5 +52,6 @@ export function resolveMesh(m: MeshSettings = {}, domainSuffix = 'cluster.local'
     proxyInboundListenPort: m.proxyInboundListenPort || 15006,
     protocolDetectionTimeout: m.protocolDetectionTimeout ?? '0s',
     pathNormalization: m.pathNormalization?.normalization ?? 'DEFAULT',
+    ...(m.defaultHttpRetryPolicy !== undefined ? { defaultHttpRetryPolicy: m.defaultHttpRetryPolicy } : {}),
   };
 }

@@ -267,3 +267,19 @@ test('HTTP weighted routes and subsets reach clusters with endpoints of that sub
   assert.equal(sim.run({ port: 8081, host: 'multi' }).cluster, 'outbound|8081||multi.default.svc.cluster.local');
   assert.equal(sim.run({ port: 8080, host: 'multi.default' }).cluster, 'outbound|8080||multi.default.svc.cluster.local');
 });
+
+// Regression: MeshConfig defaultHttpRetryPolicy was ignored; routes without `retries` always got
+// Istio's built-in policy. It replaces that default (VirtualService routes and default routes),
+// and `attempts: 0` there turns retries off mesh-wide.
+test('MeshConfig defaultHttpRetryPolicy applies to routes that set no retries', () => {
+  const withMesh = (policy: string) => simulateYaml(MESH.replace('kind: GoldenCase\n', `kind: GoldenCase\nmesh: { defaultHttpRetryPolicy: ${policy} }\n`)).sim;
+  const s = withMesh('{ attempts: 5, retryOn: "reset,503" }');
+  const run = (path: string, host = 'reviews') => s.run({ address: '10.0.0.10', port: 9080, host, path }).matchedRoute!.route!.retry_policy;
+  for (const [name, rp] of [['VirtualService route', run('/anything')], ['default route', run('/', 'ratings')]] as const) {
+    assert.deepEqual([rp?.num_retries?.value, rp?.retry_on, rp?.retriable_status_codes], [5, 'reset,retriable-status-codes', [503]], name);
+  }
+  // A route's own retries still win.
+  assert.equal(run('/slow')?.num_retries?.value, 4);
+  const off = withMesh('{ attempts: 0 }');
+  assert.equal(off.run({ address: '10.0.0.10', port: 9080, host: 'ratings', path: '/' }).matchedRoute!.route!.retry_policy, undefined);
+});

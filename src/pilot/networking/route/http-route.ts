@@ -4,7 +4,7 @@
 // rewrites, header operations, timeout, retries, mirrors, hash policies and per-filter fault/CORS.
 import type { Config } from '../../../api/config.js';
 import type { Destination } from '../../../api/networking/destination.js';
-import type { HTTPMatchRequest, HTTPRedirect, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from '../../../api/networking/virtual-service-schema.js';
+import type { HTTPMatchRequest, HTTPRedirect, HTTPRetry, HTTPRoute, HTTPRouteDestination, VirtualServiceSpec } from '../../../api/networking/virtual-service-schema.js';
 import type { Route, RouteAction } from '../../../xds-api/index.js';
 import { TypeUrl } from '../../../xds-api/index.js';
 import type { PushContext, ProxyView } from '../../model/push-context.js';
@@ -16,7 +16,7 @@ import { translateCors } from './cors.js';
 import { translateFault } from './fault.js';
 import { translateHeaders } from './headers.js';
 import { isCatchAll, sourceMatches, translateRouteMatch, type SourceContext } from './match.js';
-import { defaultRetryPolicy, translateRetry } from './retry.js';
+import { translateRetry } from './retry.js';
 
 export const FAULT_FILTER = 'envoy.filters.http.fault';
 export const CORS_FILTER = 'envoy.filters.http.cors';
@@ -110,7 +110,8 @@ function applyDestinations(out: Route, action: RouteAction, in_: HTTPRoute, ctx:
     action.weighted_clusters = { clusters };
     if (hashes.length) action.hash_policy = hashes;
   }
-  const retry = translateRetry(in_.retries, consistentHash);
+  // No retries on the route: the mesh's defaultHttpRetryPolicy, else Istio's default.
+  const retry = translateRetry(in_.retries ?? meshRetryPolicy(ctx.push), consistentHash);
   if (retry) action.retry_policy = retry;
 }
 
@@ -228,9 +229,15 @@ export function buildVirtualServiceRoutes(ctx: RouteContext, vs: Config<VirtualS
   return out;
 }
 
-/** The route for a service without a VirtualService: everything to its cluster, Istio's default retries, no timeout. */
-export function defaultRoute(cluster: string, operation: string, hash?: NonNullable<RouteAction['hash_policy']>[number]): Route {
-  const action: RouteAction = { cluster, timeout: ZERO_DURATION, retry_policy: defaultRetryPolicy(false), max_grpc_timeout: ZERO_DURATION };
+/** MeshConfig defaultHttpRetryPolicy, which replaces Istio's built-in default for routes that set no retries. */
+export function meshRetryPolicy(push: PushContext): HTTPRetry | undefined {
+  return push.mesh.defaultHttpRetryPolicy as HTTPRetry | undefined;
+}
+
+/** The route for a service without a VirtualService: everything to its cluster, the mesh's default retries, no timeout. */
+export function defaultRoute(cluster: string, operation: string, hash?: NonNullable<RouteAction['hash_policy']>[number], meshRetry?: HTTPRetry): Route {
+  const retry = translateRetry(meshRetry, false);
+  const action: RouteAction = { cluster, timeout: ZERO_DURATION, ...(retry ? { retry_policy: retry } : {}), max_grpc_timeout: ZERO_DURATION };
   if (hash) action.hash_policy = [hash];
   return { name: DEFAULT_ROUTE_NAME, match: { prefix: '/' }, route: action, decorator: { operation } };
 }

@@ -16,7 +16,7 @@ import { hashPolicyForDestination } from '../cluster/hash-policy.js';
 import { buildSubsetKey, PASSTHROUGH_CLUSTER, PASSTHROUGH_ROUTE, BLACKHOLE_ROUTE } from '../names.js';
 import { ZERO_DURATION } from './convert.js';
 import { domainName, virtualHostDomains } from './domains.js';
-import { buildVirtualServiceRoutes, defaultRoute, destinationCluster, type RouteContext } from './http-route.js';
+import { buildVirtualServiceRoutes, defaultRoute, destinationCluster, meshRetryPolicy, type RouteContext } from './http-route.js';
 
 export type RouteProxy = Pick<Proxy, 'type' | 'configNamespace' | 'labels' | 'dnsDomain'>;
 type VsConfig = Config<VirtualServiceSpec>;
@@ -140,7 +140,7 @@ export function buildSidecarRouteConfig(proxy: RouteProxy, push: PushContext, ro
     if (covered.has(svc.hostname) || svc.resolution === 'Alias' || !httpOrSniffed(svc, listenerPort)) continue;
     const cluster = buildSubsetKey('outbound', '', svc.hostname, listenerPort);
     const hash = hashPolicyForDestination(push, proxy, svc, listenerPort);
-    wrappers.push({ port: listenerPort, services: [svc], vsHosts: [], routes: [defaultRoute(cluster, `${svc.hostname}:${listenerPort}/*`, hash)] });
+    wrappers.push({ port: listenerPort, services: [svc], vsHosts: [], routes: [defaultRoute(cluster, `${svc.hostname}:${listenerPort}/*`, hash, meshRetryPolicy(push))] });
   }
 
   const names = new Set<string>();
