@@ -153,3 +153,48 @@ test('EDS: locality groups and failover priorities for this client, tlsMode meta
   assert.equal(first.metadata.filter_metadata.istio.fields.workload.stringValue, 'cart-a;shop;cart;v1;Kubernetes');
   assert.equal(first.health_status, 'HEALTHY');
 });
+
+test('locality distribute weights and failoverPriority labels shape EDS for this client; SIMPLE and MUTUAL TLS clusters', () => {
+  const policies = `
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: cart, namespace: shop }
+spec:
+  host: cart
+  trafficPolicy:
+    loadBalancer:
+      localityLbSetting: { distribute: [{ from: "us-east1/*", to: { "us-east1/*": 80, "us-west1/*": 20 } }] }
+    portLevelSettings:
+    - port: { number: 81 }
+      outlierDetection: { consecutive5xxErrors: 1 }
+      loadBalancer: { localityLbSetting: { failoverPriority: [version] } }
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: ext, namespace: shop }
+spec: { hosts: [simple.example.com, mutual.example.com], location: MESH_EXTERNAL, resolution: DNS, ports: [{ number: 443, name: tls, protocol: TLS }] }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: simple, namespace: shop }
+spec: { host: simple.example.com, trafficPolicy: { tls: { mode: SIMPLE, sni: simple.example.com } } }
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: mutual, namespace: shop }
+spec: { host: mutual.example.com, trafficPolicy: { tls: { mode: MUTUAL, clientCertificate: /certs/c.pem, privateKey: /certs/k.pem, caCertificates: /certs/ca.pem } } }
+`;
+  const base = CASE.slice(0, CASE.indexOf('---\napiVersion: networking.istio.io/v1\nkind: DestinationRule'));
+  const { sim: s } = simulateYaml(base.replace('LABELS: { app: web }', 'LABELS: { app: web, version: v2 }') + policies);
+  const groups = (n: string) => (s.assignment(n) as any).endpoints.map((g: any) => [g.locality?.region ?? '', g.priority ?? 0, g.load_balancing_weight?.value, g.lb_endpoints.map((e: any) => e.endpoint.address.socket_address.address)]);
+  assert.deepEqual(groups(name('')), [['us-east1', 0, 80, ['10.2.0.1']], ['us-west1', 0, 20, ['10.2.0.2', '10.2.0.3']]]);
+  // failoverPriority [version]: endpoints whose version equals the client's (v2) first, the rest next.
+  const byPriority = groups(name('', 81)).map(([, p, , eps]: [string, number, number, string[]]) => [p, eps]).sort();
+  assert.deepEqual(byPriority, [[0, ['10.2.0.2', '10.2.0.3']], [1, ['10.2.0.1']]]);
+  const tlsOf = (host: string) => JSON.stringify(s.cluster(`outbound|443||${host}`)?.transport_socket);
+  assert.match(tlsOf('simple.example.com'), /"sni":"simple.example.com"/);
+  assert.doesNotMatch(tlsOf('simple.example.com'), /tls_certificate_sds_secret_configs/);
+  assert.match(tlsOf('mutual.example.com'), /"name":"file-cert:\/certs\/c.pem~\/certs\/k.pem"/);
+  assert.match(tlsOf('mutual.example.com'), /"name":"file-root:\/certs\/ca.pem"/);
+});
