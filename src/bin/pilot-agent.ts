@@ -2,8 +2,9 @@
 // pilot-agent entry point (wiring only): `pilot-agent proxy sidecar|router ...` runs the proxy
 // against a discovery server; `pilot-agent istio-iptables ...` sets up traffic capture.
 // Once serving it prints one JSON line with the bound ports (useful with port 0 in tests).
-import { networkInterfaces } from 'node:os';
-import { Agent, FlagError, buildNode, parseProxyFlags } from '../proxy/agent/index.js';
+import cluster from 'node:cluster';
+import { availableParallelism, networkInterfaces } from 'node:os';
+import { Agent, FlagError, WorkerPool, buildNode, parseProxyFlags, runProxyWorker } from '../proxy/agent/index.js';
 import { istioIptablesMain } from '../iptables/index.js';
 import { clientVersion } from '../cli/version.js';
 
@@ -46,9 +47,13 @@ async function proxyMain(args: string[]): Promise<number> {
   });
   let done!: (code: number) => void;
   const exited = new Promise<number>((r) => { done = r; });
+  // --concurrency N > 1: N worker processes share the listeners; this process holds the xDS stream.
+  // Envoy's --concurrency 0 means one worker per core.
+  const workers = flags.concurrency === 0 ? availableParallelism() : flags.concurrency;
+  const dataPlane = workers > 1 ? await WorkerPool.start(workers) : undefined;
   const agent = new Agent({
-    node, discoveryAddress: flags.discoveryAddress, adminPort: flags.proxyAdminPort, statusPort: flags.statusPort,
-    concurrency: flags.concurrency, version, onExit: (c) => done(c),
+    dataPlane, node, discoveryAddress: flags.discoveryAddress, adminPort: flags.proxyAdminPort, statusPort: flags.statusPort,
+    concurrency: workers, version, onExit: (c) => done(c),
     ...(process.env.ISTIO_TS_XDS_BACKOFF_MS ? { backoff: { initialMs: Number(process.env.ISTIO_TS_XDS_BACKOFF_MS), maxMs: 30_000 } } : {}),
   });
   const ports = await agent.start();
@@ -70,7 +75,8 @@ async function main(argv: string[]): Promise<number> {
   return 64;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exit(code); }, (e: unknown) => {
+if (cluster.isWorker) runProxyWorker();
+else main(process.argv.slice(2)).then((code) => { process.exit(code); }, (e: unknown) => {
   process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

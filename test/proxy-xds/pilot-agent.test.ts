@@ -1,6 +1,7 @@
 // The real pilot-agent process against a fake discovery server (src/xds serving hand-written
 // Envoy resources) and echo backends: identity, readiness, admin shapes, traffic, control-plane loss.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { echoBackend, get } from '../../src/proxy/testing.js';
 import { startAgent, httpGet, type AgentProcess } from './agent-process.js';
@@ -92,6 +93,16 @@ test('pilot-agent: Istio node ID and metadata, readiness after the first full co
   const info = JSON.parse((await httpGet(ag.admin, '/server_info')).body) as any;
   assert.equal(info.state, 'LIVE');
   assert.equal(info.command_line_options.concurrency, 2);
+  // --concurrency 2: two worker processes share the listener; /stats sums their counters.
+  const workers = () => execFileSync('pgrep', ['-P', String(ag.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  assert.equal(workers().length, 2);
+  for (let i = 0; i < 10; i++) assert.equal((await get(port, `/n/${i}`)).status, 200);
+  assert.match((await httpGet(ag.admin, '/stats?filter=http.http.downstream_rq_total')).body, /^http\.http\.downstream_rq_total: 11$/m);
+  // A worker that dies is replaced and gets the config in force.
+  const [victim] = workers();
+  process.kill(victim, 'SIGKILL');
+  await waitFor(() => workers().length === 2 && !workers().includes(victim), 'replacement worker');
+  for (let i = 0; i < 6; i++) assert.equal((await get(port, '/b/after')).headers['x-backend'], 'b');
   assert.equal((await httpGet(ag.admin, '/logging?xds-client=debug')).status, 405);
   assert.match((await httpGet(ag.admin, '/logging?xds-client=debug', 'POST')).body, /^ {2}xds-client: debug$/m);
 });

@@ -10,10 +10,12 @@ export interface AdminOptions {
   readonly onQuit: () => void;
   /** Paths served before the built-in ones (pilot-agent's Envoy-shaped /config_dump, /clusters, ...). */
   readonly handlers?: ReadonlyMap<string, AdminHandler>;
+  /** Where /stats reads counters; by default `proxy.stats` (pilot-agent with workers sums theirs). */
+  readonly statsSnapshot?: () => Promise<[string, number][]>;
 }
 
 export interface AdminReply { readonly status: number; readonly type: string; readonly body: string }
-export type AdminHandler = (url: URL, method: string) => AdminReply;
+export type AdminHandler = (url: URL, method: string) => AdminReply | Promise<AdminReply>;
 
 export function startAdmin(proxy: Proxy, o: AdminOptions): Promise<Server> {
   const server = createServer((req, res) => {
@@ -24,20 +26,27 @@ export function startAdmin(proxy: Proxy, o: AdminOptions): Promise<Server> {
     };
     const handler = o.handlers?.get(url.pathname);
     if (handler !== undefined) {
-      const r = handler(url, req.method ?? 'GET');
-      return send(r.status, r.type, r.body);
+      void Promise.resolve(handler(url, req.method ?? 'GET')).then(
+        (r) => send(r.status, r.type, r.body),
+        (e: unknown) => send(500, 'text/plain', `${e instanceof Error ? e.message : String(e)}\n`),
+      );
+      return;
     }
     switch (url.pathname) {
       case '/ready':
         return send(200, 'text/plain', 'LIVE\n');
       case '/stats': {
-        const snap = proxy.stats.snapshot();
-        const filter = url.searchParams.get('filter');
-        const rows = filter === null ? snap : snap.filter(([k]) => k.includes(filter));
-        if (url.searchParams.get('format') === 'json') {
-          return send(200, 'application/json', JSON.stringify({ stats: rows.map(([name, value]) => ({ name, value })) }));
-        }
-        return send(200, 'text/plain', rows.map(([k, v]) => `${k}: ${v}\n`).join(''));
+        const reply = (snap: [string, number][]): void => {
+          const filter = url.searchParams.get('filter');
+          const rows = filter === null ? snap : snap.filter(([k]) => k.includes(filter));
+          if (url.searchParams.get('format') === 'json') {
+            return send(200, 'application/json', JSON.stringify({ stats: rows.map(([name, value]) => ({ name, value })) }));
+          }
+          return send(200, 'text/plain', rows.map(([k, v]) => `${k}: ${v}\n`).join(''));
+        };
+        if (o.statsSnapshot === undefined) return reply(proxy.stats.snapshot());
+        void o.statsSnapshot().then(reply, (e: unknown) => send(500, 'text/plain', `${String(e)}\n`));
+        return;
       }
       case '/config_dump':
         return send(200, 'application/json', JSON.stringify(proxy.currentConfig, null, 2));

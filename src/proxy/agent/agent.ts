@@ -1,6 +1,6 @@
-// pilot-agent's proxy mode: one Proxy fed by one xDS client, the admin API on 127.0.0.1 and the
-// status port (/healthz/ready). Single process: --concurrency is reported but the event loop is
-// one (see ARCHITECTURE.md, "pilot-agent and concurrency", for the measurement behind that).
+// pilot-agent's proxy mode: one xDS client feeding a data plane (a Proxy in this process, or
+// --concurrency worker processes sharing the listeners; see data-plane.ts), the admin API on
+// 127.0.0.1 and the status port (/healthz/ready).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../shared/index.js';
@@ -10,6 +10,7 @@ import type { ProxyConfig } from '../config/types.js';
 import { Proxy } from '../proxy.js';
 import { XdsClient, type XdsMode } from '../xds/index.js';
 import { agentAdminHandlers } from './admin-handlers.js';
+import { InProcessDataPlane, type DataPlane } from './data-plane.js';
 
 const log = logger('agent');
 
@@ -25,10 +26,12 @@ export interface AgentOptions {
   readonly backoff?: { initialMs: number; maxMs: number };
   /** Called after /quitquitquit or a signal, once everything is closed. */
   readonly onExit?: (code: number) => void;
+  /** Default: a Proxy in this process. */
+  readonly dataPlane?: DataPlane;
 }
 
 export class Agent {
-  readonly proxy = new Proxy();
+  readonly dataPlane: DataPlane;
   readonly xds: XdsClient;
   readonly startedAt = new Date();
   private ready = false;
@@ -38,6 +41,7 @@ export class Agent {
   private lastConfig: ProxyConfig | undefined;
 
   constructor(private readonly o: AgentOptions) {
+    this.dataPlane = o.dataPlane ?? new InProcessDataPlane();
     this.xds = new XdsClient({
       address: o.discoveryAddress,
       node: o.node,
@@ -47,7 +51,7 @@ export class Agent {
       apply: (c) => this.apply(c),
       onReady: () => {
         this.ready = true;
-        log.info({ listeners: this.proxy.currentConfig.listeners.length, clusters: this.proxy.currentConfig.clusters.length }, 'initial configuration applied; ready');
+        log.info({ listeners: this.lastConfig?.listeners.length, clusters: this.lastConfig?.clusters.length }, 'initial configuration applied; ready');
       },
     });
   }
@@ -59,7 +63,7 @@ export class Agent {
   private async apply(c: ProxyConfig): Promise<void> {
     this.lastConfig = c;
     // After /drain_listeners, updates still reach clusters and routes but no listener comes back.
-    await this.proxy.apply(this.draining ? { ...c, listeners: [] } : c);
+    await this.dataPlane.apply(this.draining ? { ...c, listeners: [] } : c);
   }
 
   async start(): Promise<{ adminPort: number; statusPort: number }> {
@@ -72,10 +76,14 @@ export class Agent {
       concurrency: this.o.concurrency,
       version: this.o.version,
       serverState: () => (this.draining ? 'DRAINING' as const : this.ready ? 'LIVE' as const : 'INITIALIZING' as const),
-      listenerPort: (n: string) => this.proxy.listenerPort(n),
+      listenerPort: (n: string) => this.dataPlane.listenerPort(n),
       drainListeners: () => this.drainListeners(),
     };
-    this.admin = await startAdmin(this.proxy, { port: this.o.adminPort, onQuit: () => void this.stop(0), handlers: agentAdminHandlers(view) });
+    // The built-in endpoints left (/quitquitquit) need a Proxy; with workers an idle one stands in.
+    const local = this.dataPlane instanceof InProcessDataPlane ? this.dataPlane.proxy : new Proxy();
+    this.admin = await startAdmin(local, {
+      port: this.o.adminPort, onQuit: () => void this.stop(0), handlers: agentAdminHandlers(view), statsSnapshot: () => this.dataPlane.statsSnapshot(),
+    });
     const adminPort = (this.admin.address() as AddressInfo).port;
     (view as { adminPort: number }).adminPort = adminPort;
     this.status = await this.startStatus(this.o.statusPort);
@@ -107,12 +115,12 @@ export class Agent {
 
   async drainListeners(): Promise<void> {
     this.draining = true;
-    if (this.lastConfig !== undefined) await this.proxy.apply({ ...this.lastConfig, listeners: [] });
+    if (this.lastConfig !== undefined) await this.dataPlane.apply({ ...this.lastConfig, listeners: [] });
   }
 
   async stop(code = 0): Promise<void> {
     this.xds.close();
-    await this.proxy.close();
+    await this.dataPlane.close();
     this.admin?.close();
     this.status?.close();
     this.o.onExit?.(code);

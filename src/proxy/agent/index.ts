@@ -4,3 +4,4 @@ export { Agent, type AgentOptions } from './agent.js';
 export { buildNode, buildNodeIdentity, type NodeInputs, type NodeIdentity, type ProxyType } from './node.js';
 export { parseProxyFlags, FlagError, type ProxyFlags } from './flags.js';
 export { agentAdminHandlers, type AgentView } from './admin-handlers.js';
+export { InProcessDataPlane, WorkerPool, runProxyWorker, type DataPlane } from './data-plane.js';
