@@ -48,7 +48,7 @@ async function setup(opts: { delta?: boolean; mode?: 'auto' | 'sotw' } = {}) {
 const nack = (cp: FakeControlPlane, type: string) => cp.server.syncz().flatMap((s) => s.types ?? []).find((t: any) => t.typeUrl === type)?.lastNack;
 
 test('initial config over delta xDS: clusters, endpoints, listener and routes apply and traffic flows', async () => {
-  const { port, a, b, client } = await setup();
+  const { port, a, b, client, cp } = await setup();
   assert.equal(client.protocol, 'delta');
   const r1 = await get(port, '/hello');
   assert.equal(r1.status, 200);
@@ -58,6 +58,12 @@ test('initial config over delta xDS: clusters, endpoints, listener and routes ap
   assert.equal(a.received.at(-1)?.url, '/hello');
   assert.equal(b.received.at(-1)?.url, '/b/x');
   assert.deepEqual(client.status().map((s) => [s.typeUrl, s.lastNack]), [[CDS, undefined], [EDS, undefined], [LDS, undefined], [RDS, undefined]]);
+  // The server saw every response ACKed with its nonce, and the named subscriptions the proxy needs.
+  await waitFor(() => cp.server.syncz()[0]?.types.every((t) => t.state === 'ACKED') === true, 'all ACKed');
+  const sync = cp.server.syncz()[0];
+  assert.equal(sync.stream, 'delta');
+  assert.deepEqual(sync.types.map((t) => [t.type, t.state, t.ackedNonce === t.sentNonce, t.wildcard, t.names.sort()]).sort(),
+    [['CDS', 'ACKED', true, true, []], ['EDS', 'ACKED', true, false, ['a', 'b']], ['LDS', 'ACKED', true, true, []], ['RDS', 'ACKED', true, false, ['r1']]]);
 });
 
 test('an update (new route) is applied; an endpoint change moves traffic', async () => {
