@@ -58,8 +58,13 @@ async function proxyMain(args: string[]): Promise<number> {
   });
   const ports = await agent.start();
   process.stdout.write(`${JSON.stringify({ nodeId: node.id, admin: ports.adminPort, status: ports.statusPort })}\n`);
-  process.once('SIGTERM', () => void agent.stop(0));
-  process.once('SIGINT', () => void agent.stop(0));
+  // Istio's shutdown: stop accepting, let open connections finish for the drain duration, exit.
+  const drainSeconds = Number(process.env.TERMINATION_DRAIN_DURATION_SECONDS ?? '5');
+  const shutdown = (): void => {
+    void agent.drainListeners().finally(() => setTimeout(() => void agent.stop(0), Math.max(0, drainSeconds) * 1000));
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   return exited;
 }
 

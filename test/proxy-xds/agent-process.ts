@@ -24,7 +24,7 @@ export function binArgs(bin: string): string[] {
 export async function startAgent(args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<AgentProcess> {
   const child = spawn(process.execPath, [...binArgs('pilot-agent'), ...args], {
     cwd: root,
-    env: { ...process.env, ISTIO_TS_LOG: 'warn', ...env },
+    env: { ...process.env, ISTIO_TS_LOG: 'warn', TERMINATION_DRAIN_DURATION_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

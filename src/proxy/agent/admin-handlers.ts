@@ -23,8 +23,10 @@ function uptime(a: AgentView): string {
   return `${Math.floor((Date.now() - a.startedAt.getTime()) / 1000)}s`;
 }
 
-const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off', 'critical']);
-const pinoLevel = (l: string): string => (l === 'critical' ? 'fatal' : l === 'off' ? 'silent' : l);
+// Envoy's level names (and pino's `warn`/`fatal`), mapped onto pino's.
+const LEVELS = new Set(['trace', 'debug', 'info', 'warning', 'warn', 'error', 'critical', 'fatal', 'off']);
+const PINO: Record<string, string> = { warning: 'warn', critical: 'fatal', off: 'silent' };
+const pinoLevel = (l: string): string => PINO[l] ?? l;
 
 function endpointsOf(a: AgentView, name: string): ClusterLoadAssignment | undefined {
   const c = a.state.activeClusters.get(name)?.resource.value;
