@@ -6,16 +6,13 @@ import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { Host } from '../upstream/cluster.js';
+import type { AttemptWaiter } from '../upstream/upstream-stream.js';
+import { H2UpstreamStream } from './h2-upstream.js';
 
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 2147483647;
 export const DEFAULT_WINDOW_SIZE = 268435456;
 /** RFC 9113's largest legal SETTINGS_INITIAL_WINDOW_SIZE. */
 const MAX_WINDOW = 2147483647;
-
-export interface H2PoolWaiter {
-  onH2Ready(conn: H2Connection): void;
-  onPoolFailure(reason: 'connect_failure' | 'overflow'): void;
-}
 
 export class H2Connection {
   active = 0;
@@ -32,7 +29,7 @@ export class H2Connection {
 
 export class H2Pool {
   private readonly conns: H2Connection[] = [];
-  private readonly pending: H2PoolWaiter[] = [];
+  private readonly pending: AttemptWaiter[] = [];
   private connecting = 0;
   readonly maxStreams: number;
   private readonly streamWindow: number;
@@ -59,12 +56,12 @@ export class H2Pool {
     return this.conns.length;
   }
 
-  acquire(w: H2PoolWaiter): void {
+  acquire(w: AttemptWaiter): void {
     const c = this.host.cluster;
     for (const conn of this.conns) {
       if (conn.connected && conn.usable && conn.active < conn.capacity) {
         conn.active++;
-        w.onH2Ready(conn);
+        w.onPoolReady(new H2UpstreamStream(conn), this.host);
         return;
       }
     }
@@ -80,7 +77,7 @@ export class H2Pool {
     this.maybeConnect();
   }
 
-  cancel(w: H2PoolWaiter): void {
+  cancel(w: AttemptWaiter): void {
     const i = this.pending.indexOf(w);
     if (i >= 0) {
       this.pending.splice(i, 1);
@@ -104,7 +101,7 @@ export class H2Pool {
       const w = this.pending.shift()!;
       this.dequeued();
       conn.active++;
-      w.onH2Ready(conn);
+      w.onPoolReady(new H2UpstreamStream(conn), this.host);
     }
     if (this.pending.length > 0) this.maybeConnect();
   }

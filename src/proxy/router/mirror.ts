@@ -1,10 +1,11 @@
 // Request mirroring (shadowing): a copy of the request goes to another cluster, fire and forget.
 // The copy's Host gets Envoy's `-shadow` suffix; it is sent once its body is complete (bounded by
-// the route's buffer limit), its response is read and dropped, and nothing about it — failure,
-// overflow, slowness — reaches the original request.
-import type { ResponseHead } from '../http1/parse-head.js';
-import type { Cluster, Host, PoolWaiter } from '../upstream/cluster.js';
-import type { UpstreamConnection, UpstreamReceiver } from '../upstream/connection.js';
+// the route's buffer limit) over whichever upstream codec the mirror cluster uses, its response
+// is read and dropped, and nothing about it — failure, overflow, slowness — reaches the original.
+import type { Cluster, Host } from '../upstream/cluster.js';
+import {
+  openUpstream, type AttemptWaiter, type OutgoingRequest, type UpstreamPool, type UpstreamReceiver, type UpstreamStream,
+} from '../upstream/upstream-stream.js';
 
 /** "svc:8080" → "svc-shadow:8080", as Envoy rewrites the authority of shadow requests. */
 export function shadowHost(authority: string): string {
@@ -15,18 +16,20 @@ export function shadowHost(authority: string): string {
   return `${authority}-shadow`;
 }
 
-export class MirrorRequest implements PoolWaiter, UpstreamReceiver {
+export class MirrorRequest implements AttemptWaiter, UpstreamReceiver {
   private chunks: Buffer[] = [];
   private bytes = 0;
-  private conn: UpstreamConnection | undefined;
+  private up: UpstreamStream | undefined;
+  private waitingIn: UpstreamPool | undefined;
   private host: Host | undefined;
   private timer: NodeJS.Timeout | undefined;
   private over = false;
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly requestLine: string,
-    private readonly method: string,
+    /** Its own copy of the headers (the original's keep changing per attempt). */
+    private readonly request: OutgoingRequest,
+    private readonly downstreamHttp2: boolean,
     requestDone: boolean,
     private readonly limitBytes: number,
     private readonly timeoutMs: number,
@@ -43,7 +46,7 @@ export class MirrorRequest implements PoolWaiter, UpstreamReceiver {
       this.cluster.stats.retry_or_shadow_abandoned++;
       return;
     }
-    this.chunks.push(d);
+    if (d.length > 0) this.chunks.push(d);
     if (last) this.send();
   }
 
@@ -67,25 +70,27 @@ export class MirrorRequest implements PoolWaiter, UpstreamReceiver {
       }, this.timeoutMs);
       this.timer.unref();
     }
-    host.acquire(this);
+    this.waitingIn = openUpstream(host, this.downstreamHttp2, this);
   }
 
-  onPoolReady(conn: UpstreamConnection): void {
-    this.conn = conn;
-    conn.begin(this, this.method);
-    const s = conn.socket;
-    s.cork();
-    s.write(this.requestLine, 'latin1');
-    for (const b of this.chunks) s.write(b);
-    s.uncork();
+  onPoolReady(up: UpstreamStream): void {
+    this.waitingIn = undefined;
+    if (this.host === undefined) {
+      up.release();
+      return;
+    }
+    this.up = up;
+    const body = this.chunks.length > 0 ? this.chunks : undefined;
     this.chunks = [];
+    up.start(this, this.request, body, true);
   }
 
   onPoolFailure(): void {
+    this.waitingIn = undefined;
     this.done();
   }
 
-  onResponseHead(_h: ResponseHead): void {}
+  onResponseHead(): void {}
 
   onResponseData(): boolean {
     return true;
@@ -93,23 +98,26 @@ export class MirrorRequest implements PoolWaiter, UpstreamReceiver {
 
   onReadComplete(): void {}
 
+  onUpstreamDrain(): void {}
+
   onResponseEnd(): void {
-    const conn = this.conn;
-    this.conn = undefined;
-    if (conn !== undefined) this.host!.release(conn);
+    const up = this.up;
+    this.up = undefined;
+    up?.release();
     this.done();
   }
 
   onUpstreamReset(): void {
-    this.conn = undefined;
+    this.up = undefined;
     this.done();
   }
 
   private drop(): void {
-    const conn = this.conn;
-    this.conn = undefined;
-    if (conn !== undefined) conn.abandon();
-    else this.host?.cancel(this);
+    const up = this.up;
+    this.up = undefined;
+    if (up !== undefined) up.abandon();
+    this.waitingIn?.cancel(this);
+    this.waitingIn = undefined;
     this.done();
   }
 

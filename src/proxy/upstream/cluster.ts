@@ -6,11 +6,7 @@ import { LoadBalancer, type LbHost, type PickContext } from './load-balancer.js'
 import { HostOutlierState, OutlierDetector, OutlierStats } from './outlier-detection.js';
 import type { ClusterStats } from '../stats.js';
 import { UpstreamConnection } from './connection.js';
-
-export interface PoolWaiter {
-  onPoolReady(conn: UpstreamConnection, host: Host): void;
-  onPoolFailure(reason: 'connect_failure' | 'overflow'): void;
-}
+import type { AttemptWaiter } from './upstream-stream.js';
 
 const DEFAULT_THRESHOLD = 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -32,7 +28,7 @@ export class Host {
   /** Requests currently assigned to this host (LEAST_REQUEST compares these). */
   activeRequests = 0;
   private readonly idle: UpstreamConnection[] = [];
-  private readonly pending: PoolWaiter[] = [];
+  private readonly pending: AttemptWaiter[] = [];
   private connecting = 0;
   healthy: boolean;
   weight: number;
@@ -62,7 +58,7 @@ export class Host {
   }
 
   /** Hands `w` an idle connection now, or queues it and opens a connection if the breakers allow. */
-  acquire(w: PoolWaiter): void {
+  acquire(w: AttemptWaiter): void {
     const c = this.cluster;
     while (this.idle.length > 0) {
       const conn = this.idle.pop()!;
@@ -84,7 +80,7 @@ export class Host {
   }
 
   /** Withdraws a waiter that gave up (downstream closed, timeout). */
-  cancel(w: PoolWaiter): void {
+  cancel(w: AttemptWaiter): void {
     const i = this.pending.indexOf(w);
     if (i >= 0) {
       this.pending.splice(i, 1);
@@ -108,7 +104,7 @@ export class Host {
     c.activeConnections++;
     c.stats.upstream_cx_total++;
     c.stats.upstream_cx_active++;
-    const conn = new UpstreamConnection(this.address, this.port, (cx) => {
+    const conn = new UpstreamConnection(this, this.address, this.port, (cx) => {
       clearTimeout(timer);
       this.connecting--;
       this.release(cx);

@@ -1,27 +1,25 @@
-// One HTTP/1.1 connection to an upstream endpoint: writes a request, parses the response head and
-// tracks the body framing so the connection can be reused the moment the response ends. Body
-// bytes are handed on as they arrive, unparsed (chunked stays chunked), to avoid copies.
+// One HTTP/1.1 connection to an upstream endpoint, the HTTP/1.1 upstream codec: writes a request
+// (body framing kept, or bare HTTP/2 data chunk-encoded), parses the response head and tracks the
+// body framing so the connection can be reused the moment the response ends. Body bytes are
+// handed on as they arrive, unparsed (chunked stays chunked), to avoid copies.
 import { connect, type Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from '../http1/chunked.js';
 import { HeadError, parseResponseHead, type ResponseHead } from '../http1/parse-head.js';
+import type { OutgoingRequest, UpstreamReceiver, UpstreamStream } from './upstream-stream.js';
 
 const MAX_RESPONSE_HEAD = 60 * 1024;
 const MAX_RESPONSE_HEADERS = 100;
 
-export interface UpstreamReceiver {
-  onResponseHead(head: ResponseHead): void;
-  /** Body bytes exactly as framed on the wire; returns false to ask for backpressure. */
-  onResponseData(data: Buffer): boolean;
-  onResponseEnd(): void;
-  /** Every byte of one read has been handed on (flush anything held back). */
-  onReadComplete(): void;
-  /** The connection failed before the response ended; `headersSent` says whether onResponseHead ran. */
-  onUpstreamReset(reason: 'termination' | 'protocol'): void;
+/** Where a finished exchange's connection goes back (the host's keep-alive pool). */
+export interface ConnectionPool {
+  release(conn: UpstreamConnection): void;
 }
 
 const enum R { Idle, Head, Length, Chunked, Close }
 
-export class UpstreamConnection {
+const LAST_CHUNK = '0\r\n\r\n';
+
+export class UpstreamConnection implements UpstreamStream {
   readonly socket: Socket;
   connected = false;
   closed = false;
@@ -35,8 +33,11 @@ export class UpstreamConnection {
   private chunked: ChunkedScanner | undefined;
   private keepAlive = true;
   private sawResponseBytes = false;
+  /** The request body is bare data (from HTTP/2) sent chunk-encoded. */
+  private encodeChunks = false;
 
   constructor(
+    private readonly pool: ConnectionPool,
     address: string,
     port: number,
     onConnect: (c: UpstreamConnection) => void,
@@ -50,11 +51,8 @@ export class UpstreamConnection {
     this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('error', () => { /* followed by 'close' */ });
     this.socket.once('close', () => this.handleClose());
-    this.socket.on('drain', () => this.onDrain?.());
+    this.socket.on('drain', () => this.receiver?.onUpstreamDrain());
   }
-
-  /** Set by the request while it streams a request body, to resume the downstream. */
-  onDrain: (() => void) | undefined;
 
   get busy(): boolean {
     return this.receiver !== undefined;
@@ -65,15 +63,65 @@ export class UpstreamConnection {
     return this.keepAlive && !this.closed;
   }
 
-  /** Starts an exchange; the caller then writes the request with `write`. */
-  begin(receiver: UpstreamReceiver, method: string): void {
+  start(receiver: UpstreamReceiver, req: OutgoingRequest, body: readonly Buffer[] | undefined, ended: boolean): void {
     this.receiver = receiver;
-    this.method = method;
+    this.method = req.method;
     this.state = R.Head;
     this.head = undefined;
     this.keepAlive = true;
     this.sawResponseBytes = false;
     this.requests++;
+    let framing = '';
+    this.encodeChunks = false;
+    const kind = req.bodyKind;
+    if (kind === 'chunked') {
+      framing = 'transfer-encoding: chunked\r\n';
+    } else if (kind === 'stream' && !req.headers.has('content-length')) {
+      if (!ended) {
+        this.encodeChunks = true;
+        framing = 'transfer-encoding: chunked\r\n';
+      } else if (body !== undefined) {
+        // The whole body arrived while the connection was being set up: send it with its length.
+        let n = 0;
+        for (const b of body) n += b.length;
+        framing = `content-length: ${n}\r\n`;
+      }
+    }
+    const line = `${req.method} ${req.upstreamTarget} HTTP/1.1\r\n${req.headers.serialize()}${framing}\r\n`;
+    const s = this.socket;
+    if (body === undefined && !this.encodeChunks) {
+      s.write(line, 'latin1');
+      return;
+    }
+    s.cork();
+    s.write(line, 'latin1');
+    if (body !== undefined) for (const b of body) this.writeBody(b);
+    if (ended) this.endBody();
+    s.uncork();
+  }
+
+  writeBody(data: Buffer): boolean {
+    if (data.length === 0) return true;
+    const s = this.socket;
+    if (!this.encodeChunks) return s.write(data);
+    s.write(`${data.length.toString(16)}\r\n`, 'latin1');
+    s.write(data);
+    return s.write('\r\n', 'latin1');
+  }
+
+  endBody(): void {
+    if (this.encodeChunks) {
+      this.encodeChunks = false;
+      this.socket.write(LAST_CHUNK, 'latin1');
+    }
+  }
+
+  resumeResponse(): void {
+    this.socket.resume();
+  }
+
+  release(): void {
+    this.pool.release(this);
   }
 
   /** Detaches the current receiver without ending the exchange (the caller destroys the connection). */
@@ -93,7 +141,7 @@ export class UpstreamConnection {
     if (r !== undefined) {
       if (this.state === R.Close) {
         this.state = R.Idle;
-        r.onResponseEnd();
+        r.onResponseEnd(undefined);
       } else {
         r.onUpstreamReset('termination');
       }
@@ -214,8 +262,7 @@ export class UpstreamConnection {
   private finish(r: UpstreamReceiver, extra: boolean): void {
     if (extra) this.keepAlive = false;
     this.receiver = undefined;
-    this.onDrain = undefined;
-    r.onResponseEnd();
+    r.onResponseEnd(undefined);
   }
 
   /** Whether the response has started arriving (a reset after that cannot be answered with 503). */
