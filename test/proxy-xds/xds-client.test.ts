@@ -145,3 +145,18 @@ test('a removed listener drains: idle keep-alive connections close, a request in
   assert.match(busy.st.text, /\r\nconnection: close\r\n/i);
   assert.match(busy.st.text, /"body":"1234567890"/);
 });
+
+test('an update the proxy cannot apply (listener port already taken) is rolled back and NACKed; the config in force keeps serving', async () => {
+  const { port, cp, client } = await setup();
+  const { createServer } = await import('node:net');
+  const squatter = createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', () => r()));
+  cleanup.push(() => squatter.close());
+  const taken = (squatter.address() as { port: number }).port;
+  cp.set(LDS, 'clash', listener('clash', taken, 'r1'));
+  await cp.push();
+  await waitFor(() => client.status().find((s) => s.typeUrl === LDS)?.lastNack !== undefined, 'LDS NACK');
+  assert.match(client.status().find((s) => s.typeUrl === LDS)!.lastNack!.message, new RegExp(`^LDS: update could not be applied: .*EADDRINUSE.*${taken}`));
+  assert.equal((await get(port, '/b/ok')).headers['x-backend'], 'b');
+  assert.deepEqual([...client.state.listeners.entries.keys()], ['http']);
+});
