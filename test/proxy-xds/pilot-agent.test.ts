@@ -1,7 +1,7 @@
 // The real pilot-agent process against a fake discovery server (src/xds serving hand-written
 // Envoy resources) and echo backends: identity, readiness, admin shapes, traffic, control-plane loss.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { echoBackend, get } from '../../src/proxy/testing.js';
 import { startAgent, httpGet, type AgentProcess } from './agent-process.js';
@@ -11,6 +11,21 @@ const cleanup: Array<() => unknown> = [];
 after(async () => {
   for (const f of cleanup.reverse()) await f();
 });
+
+/** PIDs whose parent is `pid` (from /proc: field 4 of /proc/N/stat, after the parenthesised name). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
 
 const ENV = {
   POD_NAME: 'reviews-v1-6b8c4d9f7-x7k2p', POD_NAMESPACE: 'bookinfo', INSTANCE_IP: '10.44.0.7', SERVICE_ACCOUNT: 'bookinfo-reviews',
@@ -94,7 +109,7 @@ test('pilot-agent: Istio node ID and metadata, readiness after the first full co
   assert.equal(info.state, 'LIVE');
   assert.equal(info.command_line_options.concurrency, 2);
   // --concurrency 2: two worker processes share the listener; /stats sums their counters.
-  const workers = () => execFileSync('pgrep', ['-P', String(ag.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  const workers = () => childPids(ag.child.pid!);
   assert.equal(workers().length, 2);
   for (let i = 0; i < 10; i++) assert.equal((await get(port, `/n/${i}`)).status, 200);
   assert.match((await httpGet(ag.admin, '/stats?filter=http.http.downstream_rq_total')).body, /^http\.http\.downstream_rq_total: 11$/m);
