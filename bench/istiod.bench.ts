@@ -226,7 +226,7 @@ async function main(): Promise<void> {
       const metric = conv.length > 0
         ? `; pilot_proxy_convergence_time p50 ${fmtMs(1000 * histogramQuantile(merge(conv), 0.5))} p99 ${fmtMs(1000 * histogramQuantile(merge(conv), 0.99))} (from buckets)`
         : '';
-      console.log(`(${kind === 'endpoint' ? 'a) EndpointSlice edit' : 'b) VirtualService edit'}) × ${rs.length}: write → ACK p50 ${fmtMs(percentile(all, 0.5))}, p99 ${fmtMs(percentile(all, 0.99))}, max ${fmtMs(percentile(all, 1))}; per edit p99 [${rs.map((r) => percentile(r.latencies, 0.99).toFixed(0)).join(', ')}] ms; not converged ${missing}; istiod CPU per edit [${rs.map((r) => r.istiodCpuS.toFixed(2)).join(', ')}] s${metric}`);
+      console.log(`(${kind === 'endpoint' ? 'a) EndpointSlice edit' : 'b) VirtualService edit'} × ${rs.length}: write → ACK p50 ${fmtMs(percentile(all, 0.5))}, p99 ${fmtMs(percentile(all, 0.99))}, max ${fmtMs(percentile(all, 1))}; per edit p99 [${rs.map((r) => percentile(r.latencies, 0.99).toFixed(0)).join(', ')}] ms; not converged ${missing}; istiod CPU per edit [${rs.map((r) => r.istiodCpuS.toFixed(2)).join(', ')}] s${metric}`);
       const types = rs[0]?.simTypes ?? {};
       console.log(`  first edit sent: ${Object.entries(types).map(([t, v]) => `${t} ${v.responses} responses / ${(v.bytes / 2 ** 20).toFixed(1)} MiB`).join(', ') || 'nothing'}; pilot_xds_pushes ${JSON.stringify(rs[0]?.pushes ?? {})}`);
     }
