@@ -8,6 +8,7 @@ import type { AccessRecord, HcmContext } from './hcm-context.js';
 import { H2Downstream } from './http2/h2-downstream.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
+import { inspectConnection, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
 import { compileHttpFilters } from './filters/http-filters.js';
 import { RouteTable } from './router/route-table.js';
 import { StatsRegistry } from './stats.js';
@@ -24,6 +25,8 @@ interface ListenerRuntime {
   json: string;
   chains: CompiledChainMatch<ChainRuntime>[];
   defaultChain: ChainRuntime | undefined;
+  /** tls_inspector / http_inspector to run before chain selection. */
+  inspect: ListenerFilterPlan | undefined;
   readonly connections: Set<DownstreamHandle>;
 }
 
@@ -141,12 +144,17 @@ export class Proxy {
         existing.json = json;
         existing.chains = chains;
         existing.defaultChain = defaultChain;
+        existing.inspect = this.listenerFilterPlan(l);
         continue;
       }
       if (existing !== undefined) this.drainListener(existing);
       this.listeners.set(l.name, await this.bind(l, json, chains, defaultChain));
     }
     for (const [name, rt] of this.listeners) if (!keep.has(name)) this.drainListener(rt);
+  }
+
+  private listenerFilterPlan(l: ListenerConfig): ListenerFilterPlan | undefined {
+    return planListenerFilters(l.listenerFilters, l.listenerFiltersTimeoutMs, l.continueOnListenerFiltersTimeout, this.stats, `${l.address}_${l.port}`);
   }
 
   private drainListener(rt: ListenerRuntime): void {
@@ -158,22 +166,35 @@ export class Proxy {
 
   private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<ChainRuntime>[], defaultChain: ChainRuntime | undefined): Promise<ListenerRuntime> {
     const connections = new Set<DownstreamHandle>();
-    const rt: ListenerRuntime = { name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, connections };
-    const server = createServer({ noDelay: true }, (socket: Socket) => {
+    const rt: ListenerRuntime = { name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, inspect: this.listenerFilterPlan(l), connections };
+    const dispatch = (socket: Socket, found: Inspected | undefined): void => {
       const ctx = selectFilterChain(rt.chains, {
         destinationAddress: socket.localAddress ?? '',
         destinationPort: socket.localPort ?? 0,
         sourceAddress: socket.remoteAddress ?? '',
         sourcePort: socket.remotePort ?? 0,
-        serverName: undefined,
-        transportProtocol: 'raw_buffer',
-        applicationProtocols: [],
+        serverName: found?.serverName,
+        transportProtocol: found?.transportProtocol ?? 'raw_buffer',
+        applicationProtocols: found?.applicationProtocols ?? [],
       }) ?? rt.defaultChain;
       if (ctx === undefined) {
         socket.destroy(); // Envoy closes connections no filter chain accepts
         return;
       }
-      serveConnection(socket, ctx, connections);
+      serveConnection(socket, ctx, connections, undefined, found?.initial);
+    };
+    const server = createServer({ noDelay: true }, (socket: Socket) => {
+      if (rt.inspect === undefined) dispatch(socket, undefined);
+      else {
+        // Tracked while inspecting so that close() can end a connection that never sent a byte.
+        const pending: DownstreamHandle = { closeAfterResponse: false, destroy: () => socket.destroy() };
+        connections.add(pending);
+        socket.once('close', () => connections.delete(pending));
+        inspectConnection(socket, rt.inspect, (found) => {
+          connections.delete(pending);
+          dispatch(socket, found);
+        });
+      }
     });
     (rt as { server: Server }).server = server;
     return new Promise((resolve, reject) => {

@@ -24,6 +24,12 @@ export interface ListenerConfig {
   readonly defaultFilterChain?: FilterChain;
   /** Listener filters by Envoy name (`envoy.filters.listener.tls_inspector`, ...), in order. */
   readonly listenerFilters?: readonly string[];
+  /** Envoy default 15 s; 0 disables. How long listener filters may wait for connection bytes. */
+  readonly listenerFiltersTimeoutMs?: number;
+  /** On that timeout, match a filter chain with what was found instead of closing (Envoy default false). */
+  readonly continueOnListenerFiltersTimeout?: boolean;
+  /** Envoy's traffic_direction; `/drain_listeners?inboundonly` (a sidecar's SIGTERM) drains INBOUND ones. */
+  readonly trafficDirection?: 'INBOUND' | 'OUTBOUND';
   /** Envoy's use_original_dst: hand connections to the listener bound to their original destination. */
   readonly useOriginalDst?: boolean;
   /** Envoy default true; false makes a virtual listener that only receives handed-off connections. */

@@ -33,9 +33,12 @@ export function looksLikeH2Preface(b: Buffer): boolean | undefined {
  * Serves a connection on a chain. `alpn` is the protocol a TLS handshake negotiated (the TLS
  * transport passes it; plaintext listeners pass undefined and AUTO sniffs the preface).
  */
-export function serveConnection(socket: Socket, chain: ChainRuntime, track: Set<DownstreamHandle>, alpn?: string): void {
+export function serveConnection(socket: Socket, chain: ChainRuntime, track: Set<DownstreamHandle>, alpn?: string, inspected?: Buffer): void {
   const gone = (h: DownstreamHandle): void => { track.delete(h); };
+  // `inspected`: bytes listener filters already read off the (now paused) socket.
+  const peeked = inspected !== undefined && inspected.length > 0 ? inspected : undefined;
   if (chain.kind === 'tcp') {
+    if (peeked !== undefined) socket.unshift(peeked);
     track.add(new TcpProxySession(socket, chain.tcp, gone));
     return;
   }
@@ -44,29 +47,35 @@ export function serveConnection(socket: Socket, chain: ChainRuntime, track: Set<
     const conn = new DownstreamConnection(socket, chain.hcm, gone);
     track.add(conn);
     if (initial !== undefined) {
-      socket.unshift(initial);
+      if (initial.length > 0) socket.unshift(initial);
       socket.resume();
     }
   };
   const http2 = (initial: Buffer | undefined): void => {
     track.add(chain.h2.serve(socket, initial, gone));
   };
-  if (chain.codec === 'HTTP1' || (chain.codec === 'AUTO' && alpn !== undefined && alpn !== 'h2')) return http1(undefined);
-  if (chain.codec === 'HTTP2' || alpn === 'h2') return http2(undefined);
+  if (chain.codec === 'HTTP1' || (chain.codec === 'AUTO' && alpn !== undefined && alpn !== 'h2')) return http1(inspected);
+  if (chain.codec === 'HTTP2' || alpn === 'h2') return http2(peeked);
   // AUTO on plaintext: read until the bytes are, or cannot be, the HTTP/2 preface.
-  let seen: Buffer | undefined;
-  const onData = (d: Buffer): void => {
-    seen = seen === undefined ? d : Buffer.concat([seen, d]);
-    const h2 = looksLikeH2Preface(seen);
-    if (h2 === undefined) return;
+  let seen: Buffer | undefined = peeked;
+  const decide = (): boolean => {
+    const h2 = seen === undefined ? undefined : looksLikeH2Preface(seen);
+    if (h2 === undefined) return false;
     socket.off('data', onData);
     socket.off('close', onEarlyClose);
     socket.pause();
     if (h2) http2(seen);
     else http1(seen);
+    return true;
+  };
+  const onData = (d: Buffer): void => {
+    seen = seen === undefined ? d : Buffer.concat([seen, d]);
+    decide();
   };
   const onEarlyClose = (): void => { socket.off('data', onData); };
+  if (decide()) return;
   socket.on('data', onData);
   socket.on('error', () => { /* 'close' follows */ });
   socket.once('close', onEarlyClose);
+  if (inspected !== undefined) socket.resume();
 }

@@ -69,6 +69,10 @@ export function decodeListener(l: any, reg: FilterRegistries = DEFAULT_FILTER_RE
   const lfs = names.filter((n: string | undefined): n is string => n !== undefined);
   if (lfs.length > 0) out.listenerFilters = lfs;
   if (wrapped<boolean>(l.use_original_dst) === true) out.useOriginalDst = true;
+  const lft = durationMs(l.listener_filters_timeout);
+  if (lft !== undefined) out.listenerFiltersTimeoutMs = lft;
+  if (l.continue_on_listener_filters_timeout === true) out.continueOnListenerFiltersTimeout = true;
+  if (l.traffic_direction === 'INBOUND' || l.traffic_direction === 'OUTBOUND') out.trafficDirection = l.traffic_direction;
   if (wrapped<boolean>(l.bind_to_port) === false) out.bindToPort = false;
   // Envoy rejects two chains with the same match: a connection could not pick between them.
   const seen = new Map<string, number>();
