@@ -2,7 +2,7 @@
 // clients for either downstream codec, and a proxy started over one virtual host — so that every
 // resilience test can run over each downstream × upstream codec pairing.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { constants, createServer as createH2Server, type Http2Server } from 'node:http2';
+import { constants, createServer as createH2Server, type Http2Server, type Http2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { ClusterConfig, Route, VirtualHost } from '../../src/proxy/config/types.js';
 import { get, raw } from '../../src/proxy/testing.js';
@@ -55,7 +55,7 @@ export async function upstream(codec: Codec, name: string, dflt: Behaviour = 'ok
     u.close = () => { server.closeAllConnections(); server.close(); };
   } else {
     const server: Http2Server = createH2Server();
-    const sessions = new Set<import('node:http2').Http2Session>();
+    const sessions = new Set<Http2Session>();
     server.on('session', (s) => { sessions.add(s); s.on('close', () => sessions.delete(s)); });
     server.on('stream', (stream, headers) => {
       let body = '';
