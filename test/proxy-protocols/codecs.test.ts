@@ -2,6 +2,8 @@
 // knowledge) × upstream HTTP/1.1 or HTTP/2 (the cluster's httpProtocolOptions), asserting on
 // what the backend received and what the client got.
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { connect as h2connect } from 'node:http2';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ClusterConfig, UpstreamHttpProtocolOptions, VirtualHost } from '../../src/proxy/config/types.js';
@@ -31,6 +33,41 @@ const downstreams = {
     return { status: r.status, headers: r.headers, body: r.body, trailers: r.trailers };
   },
 };
+
+/**
+ * POSTs `parts` as a body of unknown length (HTTP/1.1 chunked, HTTP/2 DATA frames without
+ * content-length), the second part after the first has had time to reach the upstream.
+ */
+function streamed(codec: string, port: number, path: string, parts: [string, string]): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    if (codec === 'http1') {
+      const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { host: 'api.local' }, agent: false }, (res) => {
+        let b = '';
+        res.setEncoding('latin1');
+        res.on('data', (d: string) => { b += d; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b, trailers: res.trailers }));
+      });
+      req.on('error', reject);
+      req.write(parts[0]);
+      setTimeout(() => req.end(parts[1]), 50);
+      return;
+    }
+    const session = h2connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const req = session.request({ ':method': 'POST', ':path': path, ':authority': 'api.local' });
+    let status = 0;
+    let headers: Record<string, unknown> = {};
+    let trailers: Record<string, unknown> | undefined;
+    let b = '';
+    req.setEncoding('latin1');
+    req.on('response', (h) => { headers = h; status = Number(h[':status']); });
+    req.on('trailers', (t) => { trailers = t; });
+    req.on('data', (d: string) => { b += d; });
+    req.on('end', () => { session.close(); resolve({ status, headers, body: b, trailers }); });
+    req.write(parts[0]);
+    setTimeout(() => req.end(parts[1]), 50);
+  });
+}
 
 for (const upstream of ['HTTP1', 'HTTP2'] as const) {
   for (const [dsName, call] of Object.entries(downstreams)) {
@@ -131,6 +168,20 @@ for (const upstream of ['HTTP1', 'HTTP2'] as const) {
           const r = await call(px.port, path, { host: path === '/' ? 'unknown.local' : 'api.local' });
           assert.equal(r.status, status);
           assert.equal(r.body, body);
+        });
+      }
+
+      it('streams a request body of unknown length to the upstream', async () => {
+        const r = await streamed(dsName, px.port, '/stream', ['first-', 'second']);
+        assert.equal(r.status, 200);
+        const got = JSON.parse(r.body);
+        assert.deepEqual([got.method, got.url, got.body], ['POST', '/stream', 'first-second']);
+      });
+
+      if (upstream === 'HTTP2') {
+        it('carries HTTP/2 response trailers to the client (HTTP/1.1: in the last chunk)', async () => {
+          const r = await streamed(dsName, px.port, '/trailers', ['a', 'b']);
+          assert.deepEqual([r.status, r.body, r.trailers?.['x-checksum']], [200, 'with-trailers', 'abc']);
         });
       }
 

@@ -534,7 +534,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     if (this.finished || this.responseStarted) return;
     const c = this.cluster!;
     c.stats.upstream_rq_per_try_timeout++;
-    if (this.host !== undefined && this.upstream !== undefined) c.outlier?.putLocalOrigin(this.host, 'timeout');
+    if (this.host !== undefined) c.outlier?.putLocalOrigin(this.host, 'timeout');
     this.dropUpstream();
     if (this.retryOrGiveUp(retriableFailure(this.retry!.policy, 'timeout', true))) return;
     this.localReply(LocalReplies.timeout);
