@@ -3,7 +3,7 @@
 // routes, no host iptables in the path), and deleting our namespaces removes every veth and
 // the bridge with them. Names carry a per-run prefix with the owning PID, so a later run can
 // find and remove what a crashed run left behind.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { check, exec, sleep } from './exec.js';
 import { Host } from './host.js';
 
@@ -107,6 +107,8 @@ async function removeNamespaces(names: readonly string[]): Promise<void> {
     }
   }
   for (const ns of names) {
+    // A per-namespace /etc/hosts (see mesh.ts) lives beside the namespace and goes with it.
+    rmSync(`/etc/netns/${ns}`, { recursive: true, force: true });
     for (let i = 0; i < 5; i++) {
       const r = await exec('ip', ['netns', 'del', ns]);
       if (r.code === 0 || /No such file/.test(r.stderr)) break;
