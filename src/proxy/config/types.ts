@@ -337,7 +337,7 @@ export interface Route extends HeaderOps {
 
 // ── Clusters ───────────────────────────────────────────────────────────────────────────────
 
-export type DiscoveryType = 'STATIC' | 'EDS';
+export type DiscoveryType = 'STATIC' | 'EDS' | 'ORIGINAL_DST';
 export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
 
@@ -406,6 +406,20 @@ export interface ClusterConfig {
    * Absent: HTTP/1.1, as Envoy.
    */
   readonly httpProtocolOptions?: UpstreamHttpProtocolOptions;
+  /** ORIGINAL_DST: where the upstream host comes from besides the downstream's original destination. */
+  readonly originalDstLbConfig?: OriginalDstLbConfig;
+  /** ORIGINAL_DST: how often hosts unused since the previous sweep are removed (Envoy default 5 s). */
+  readonly cleanupIntervalMs?: number;
+  /** upstream_bind_config.source_address: the local address upstream connections bind to (Istio: 127.0.0.6 inbound). */
+  readonly upstreamBindAddress?: string;
+}
+
+export interface OriginalDstLbConfig {
+  /** Take the host from `httpHeaderName` (default `x-envoy-original-dst-host`) when the request carries it. */
+  readonly useHttpHeader?: boolean;
+  readonly httpHeaderName?: string;
+  /** Replaces the original destination's port. */
+  readonly upstreamPortOverride?: number;
 }
 
 export interface UpstreamHttpProtocolOptions {

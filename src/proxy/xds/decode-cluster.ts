@@ -3,10 +3,11 @@
 // afresh (LOGICAL_DNS's semantics; STRICT_DNS balances per name rather than per resolved address).
 import { TypeUrl, decodeAny } from '../../xds-api/index.js';
 import type {
-  CircuitBreakerThresholds, ClusterConfig, ClusterLoadAssignment, HealthStatus, Http2ProtocolOptions, LbEndpoint, LbPolicy, UpstreamHttpProtocolOptions,
+  ClusterConfig, ClusterLoadAssignment, HealthStatus, Http2ProtocolOptions, LbEndpoint, LbPolicy, UpstreamHttpProtocolOptions,
 } from '../config/types.js';
 import { at, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
 import { http2Options } from './decode-listener.js';
+import { circuitBreakers, lbFields, outlierDetection } from './decode-cluster-policies.js';
 
 const opt = (h: Http2ProtocolOptions | undefined): { http2ProtocolOptions?: Http2ProtocolOptions } => (h === undefined ? {} : { http2ProtocolOptions: h });
 
@@ -16,7 +17,9 @@ export interface DecodedCluster {
   readonly edsServiceName?: string;
 }
 
-const LB_POLICIES: ReadonlySet<string> = new Set(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM']);
+const LB_POLICIES: ReadonlySet<string> = new Set(['ROUND_ROBIN', 'LEAST_REQUEST', 'RANDOM', 'RING_HASH', 'MAGLEV', 'CLUSTER_PROVIDED']);
+/** Envoy's cleanup_interval default for ORIGINAL_DST hosts. */
+const DEFAULT_CLEANUP_INTERVAL_MS = 5000;
 const HEALTH: ReadonlySet<string> = new Set(['UNKNOWN', 'HEALTHY', 'UNHEALTHY', 'DRAINING', 'TIMEOUT', 'DEGRADED']);
 
 export function decodeCluster(c: any): DecodedCluster {
@@ -24,20 +27,28 @@ export function decodeCluster(c: any): DecodedCluster {
   if (c.cluster_discovery_type === 'cluster_type') fail('cluster_type', `custom cluster type ${c.cluster_type?.name ?? ''} is not supported`);
   const type: string = c.type ?? 'STATIC';
   const lbPolicy: string = c.lb_policy ?? 'ROUND_ROBIN';
-  if (!LB_POLICIES.has(lbPolicy)) fail('lb_policy', `${lbPolicy} is not supported (ROUND_ROBIN, LEAST_REQUEST, RANDOM)`);
+  if (!LB_POLICIES.has(lbPolicy)) fail('lb_policy', `${lbPolicy} is not supported (ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV, CLUSTER_PROVIDED)`);
   if (c.load_balancing_policy !== null && c.load_balancing_policy !== undefined) fail('load_balancing_policy', 'is not supported; use lb_policy');
   if (c.transport_socket !== null && c.transport_socket !== undefined) {
     const ts = c.transport_socket;
     if (ts.typed_config?.type_url !== TypeUrl.RawBuffer) fail('transport_socket', `${ts.name || ts.typed_config?.type_url} is not supported yet (raw_buffer only)`);
   }
   const out: { -readonly [K in keyof ClusterConfig]: ClusterConfig[K] } = { name: c.name, type: 'STATIC' };
-  if (lbPolicy !== 'ROUND_ROBIN') out.lbPolicy = lbPolicy as LbPolicy;
+  if (lbPolicy !== 'ROUND_ROBIN' && lbPolicy !== 'CLUSTER_PROVIDED') out.lbPolicy = lbPolicy as LbPolicy;
+  Object.assign(out, lbFields(c, lbPolicy, type));
   const connectTimeout = durationMs(c.connect_timeout);
   if (connectTimeout !== undefined) out.connectTimeoutMs = connectTimeout;
   const cb = circuitBreakers(c.circuit_breakers);
   if (cb !== undefined) out.circuitBreakers = cb;
-  const panic = c.common_lb_config?.healthy_panic_threshold;
-  if (panic !== null && panic !== undefined) out.healthyPanicThresholdPercent = panic.value ?? 0;
+  const od = outlierDetection(c.outlier_detection);
+  if (od !== undefined) out.outlierDetection = od;
+  const bind = c.upstream_bind_config;
+  if (bind !== null && bind !== undefined) {
+    if (bind.source_address === null || bind.source_address === undefined) fail('upstream_bind_config.source_address', 'is required');
+    if ((bind.source_address.port_value ?? 0) !== 0) fail('upstream_bind_config.source_address.port_value', 'only 0 (any port) is supported');
+    if (!isIp(bind.source_address.address ?? '')) fail('upstream_bind_config.source_address.address', `"${bind.source_address.address}" is not an IP address`);
+    out.upstreamBindAddress = bind.source_address.address;
+  }
   const proto = protocolOptions(c);
   if (proto.idleTimeoutMs !== undefined) out.idleTimeoutMs = proto.idleTimeoutMs;
   if (proto.maxRequestsPerConnection !== undefined) out.maxRequestsPerConnection = proto.maxRequestsPerConnection;
@@ -61,23 +72,18 @@ export function decodeCluster(c: any): DecodedCluster {
       const la = decodeLoadAssignment(c.load_assignment ?? { cluster_name: c.name, endpoints: [] }, 'load_assignment', type !== 'STATIC');
       return { config: { ...out, loadAssignment: { ...la, clusterName: c.name } } };
     }
+    case 'ORIGINAL_DST': {
+      // Hosts come from each downstream connection's original destination, never from config.
+      if (c.load_assignment !== null && c.load_assignment !== undefined && (c.load_assignment.endpoints ?? []).length > 0) fail('load_assignment', 'must be empty for an ORIGINAL_DST cluster');
+      out.type = 'ORIGINAL_DST';
+      const cleanup = durationMs(c.cleanup_interval) ?? DEFAULT_CLEANUP_INTERVAL_MS;
+      if (cleanup <= 0) fail('cleanup_interval', 'must be greater than 0');
+      out.cleanupIntervalMs = cleanup;
+      return { config: out };
+    }
     default:
       return fail('type', `${type} clusters are not supported yet`);
   }
-}
-
-function circuitBreakers(cb: any): CircuitBreakerThresholds | undefined {
-  // Only the DEFAULT priority's thresholds apply: the router never sends HIGH-priority requests.
-  const t = (cb?.thresholds ?? []).find((x: any) => (x.priority ?? 'DEFAULT') === 'DEFAULT');
-  if (t === undefined) return undefined;
-  const out: { -readonly [K in keyof CircuitBreakerThresholds]: CircuitBreakerThresholds[K] } = {};
-  const mc = wrapped<number>(t.max_connections);
-  const mp = wrapped<number>(t.max_pending_requests);
-  const mr = wrapped<number>(t.max_requests);
-  if (mc !== undefined) out.maxConnections = mc;
-  if (mp !== undefined) out.maxPendingRequests = mp;
-  if (mr !== undefined) out.maxRequests = mr;
-  return out;
 }
 
 /** idle_timeout and max_requests_per_connection, from HttpProtocolOptions (Istio's way) or the deprecated cluster fields. */

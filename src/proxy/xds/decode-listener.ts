@@ -3,16 +3,17 @@
 // HTTP filters). Filters are looked up by type URL in registries passed in, never by side effect.
 import { TypeUrl, WellKnownName, anyTypeUrl, decodeAny } from '../../xds-api/index.js';
 import type {
-  CodecType, FilterChain, FilterChainMatch, Http2ProtocolOptions, HttpConnectionManager, ListenerConfig, ServerHeaderTransformation, TcpProxy, UpgradeConfig,
+  CodecType, FilterChain, FilterChainMatch, Http2ProtocolOptions, HttpConnectionManager, HttpFilterConfig, ListenerConfig, ServerHeaderTransformation, TcpProxy, UpgradeConfig,
 } from '../config/types.js';
 import { at, cidr, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
 import { decodeRouteConfiguration } from './decode-route.js';
+import { decodeFault } from './decode-route-policies.js';
 
 /**
- * What an HTTP filter contributes to the connection manager. `accept` filters are understood and
- * need nothing from the data path as configured (e.g. fault with no HCM-level delay or abort).
+ * An HTTP filter's decoder: the filter the connection manager runs before its router, or
+ * undefined for a filter that only observes traffic and needs nothing from the data path.
  */
-export type HttpFilterDecoder = (config: any, field: string) => Partial<HttpConnectionManager>;
+export type HttpFilterDecoder = (config: any, field: string, name: string) => HttpFilterConfig | undefined;
 
 export interface FilterRegistries {
   /** HTTP filter decoders by typed_config type URL; the router is handled apart (it must be last). */
@@ -22,27 +23,27 @@ export interface FilterRegistries {
 }
 
 const TYPED_STRUCTS = new Set(['type.googleapis.com/udpa.type.v1.TypedStruct', 'type.googleapis.com/xds.type.v3.TypedStruct']);
+const observe: HttpFilterDecoder = () => undefined;
 
 /**
- * Filters that only observe traffic (Istio's telemetry and ALPN tagging) or whose HCM-level config
- * is empty in Istio's output; accepting them changes no routing. Anything else unknown NACKs its
- * listener unless marked is_optional, as in Envoy.
+ * The fault and CORS filters, and filters that only observe traffic (Istio's telemetry and ALPN
+ * tagging): accepting those changes no routing. Anything else unknown NACKs its listener unless
+ * marked is_optional, as in Envoy.
  */
-const OBSERVE_ONLY: ReadonlyMap<string, HttpFilterDecoder> = new Map<string, HttpFilterDecoder>([
-  ['type.googleapis.com/io.istio.http.peer_metadata.Config', () => ({})],
-  ['type.googleapis.com/stats.PluginConfig', () => ({})],
-  ['type.googleapis.com/istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig', () => ({})],
-  [TypeUrl.GrpcStats, () => ({})],
-  [TypeUrl.Fault, (cfg, field) => {
-    const f = decodeAny(cfg, TypeUrl.Fault);
-    if (f.delay || f.abort) fail(field, 'fault injection is not supported yet');
-    return {};
+const HTTP_FILTERS: ReadonlyMap<string, HttpFilterDecoder> = new Map<string, HttpFilterDecoder>([
+  ['type.googleapis.com/io.istio.http.peer_metadata.Config', observe],
+  ['type.googleapis.com/stats.PluginConfig', observe],
+  ['type.googleapis.com/istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig', observe],
+  [TypeUrl.GrpcStats, observe],
+  [TypeUrl.Fault, (cfg, field, name) => {
+    const f = cfg === undefined ? {} : decodeFault(decodeAny(cfg, TypeUrl.Fault), field);
+    return f.delay === undefined && f.abort === undefined ? { name, kind: 'fault' } : { name, kind: 'fault', fault: f };
   }],
-  [TypeUrl.Cors, () => ({})],
+  [TypeUrl.Cors, (_cfg, _field, name) => ({ name, kind: 'cors' })],
 ]);
 
 export const DEFAULT_FILTER_REGISTRIES: FilterRegistries = {
-  http: OBSERVE_ONLY,
+  http: HTTP_FILTERS,
   listener: new Map([
     [TypeUrl.TlsInspector, WellKnownName.TlsInspector],
     [TypeUrl.HttpInspector, WellKnownName.HttpInspector],
@@ -198,7 +199,8 @@ export function decodeHcm(h: any, field: string, reg: FilterRegistries = DEFAULT
 
 function decodeHttpFilters(filters: readonly any[], field: string, reg: FilterRegistries): Partial<HttpConnectionManager> {
   if (filters.length === 0) fail(field, 'the router filter is required');
-  const out: Partial<HttpConnectionManager> = {};
+  const out: { -readonly [K in keyof HttpConnectionManager]?: HttpConnectionManager[K] } = {};
+  const chain: HttpFilterConfig[] = [];
   filters.forEach((f, i) => {
     const ff = at(field, i);
     if (f.disabled) return;
@@ -208,7 +210,7 @@ function decodeHttpFilters(filters: readonly any[], field: string, reg: FilterRe
     if (url === TypeUrl.Router) {
       if (i !== filters.length - 1) fail(ff, 'the router must be the last HTTP filter');
       const r = decodeAny(f.typed_config, TypeUrl.Router);
-      if (r.suppress_envoy_headers) Object.assign(out, { suppressEnvoyHeaders: true });
+      if (r.suppress_envoy_headers) out.suppressEnvoyHeaders = true;
       return;
     }
     let config: unknown = f.typed_config;
@@ -218,7 +220,8 @@ function decodeHttpFilters(filters: readonly any[], field: string, reg: FilterRe
     }
     const dec = reg.http.get(url);
     if (dec !== undefined) {
-      Object.assign(out, dec(config, at(ff, 'typed_config')));
+      const filter = dec(config, at(ff, 'typed_config'), f.name || url);
+      if (filter !== undefined) chain.push(filter);
       return;
     }
     if (f.is_optional) return; // Envoy skips an unknown optional filter
@@ -226,6 +229,7 @@ function decodeHttpFilters(filters: readonly any[], field: string, reg: FilterRe
   });
   const last = filters[filters.length - 1];
   if (!last.typed_config || anyTypeUrl(last.typed_config) !== TypeUrl.Router) fail(field, 'the last HTTP filter must be the router (envoy.filters.http.router)');
+  if (chain.length > 0) out.httpFilters = chain;
   return out;
 }
 

@@ -1,12 +1,13 @@
 // RouteConfiguration (RDS, or inline in an HttpConnectionManager) → the router's config. Fields
-// the router does not implement yet are ignored when they only add behaviour Envoy would layer on
-// (retries, hash policies); fields that would change which requests match or where they go are
-// NACKed instead of silently dropped.
+// the router does not implement are ignored only when they are descriptive (decorators, metadata);
+// fields that would change which requests match, where they go or how they are retried, mirrored,
+// hashed or faulted are decoded (decode-route-policies.ts) or NACKed, never silently dropped.
 import type {
-  DirectResponseAction, QueryParameterMatcher, RedirectAction, RedirectResponseCode, Route, RouteAction, RouteConfiguration,
+  DirectResponseAction, PerFilterConfig, QueryParameterMatcher, RedirectAction, RedirectResponseCode, Route, RouteAction, RouteConfiguration,
   RouteMatch, VirtualHost, WeightedCluster,
 } from '../config/types.js';
 import { at, durationMs, fail, headerMatcher, headerOps, regex, stringMatcher, wrapped } from './decode-common.js';
+import { decodeCorsPolicy, decodeHashPolicies, decodeMirrorPolicies, decodePerFilterConfig, decodeRetryPolicy } from './decode-route-policies.js';
 
 export function decodeRouteConfiguration(rc: any, field = ''): RouteConfiguration {
   if (typeof rc.name !== 'string') fail(at(field, 'name'), 'is required');
@@ -30,15 +31,27 @@ function decodeVirtualHost(vh: any, field: string): VirtualHost {
   if (typeof vh.name !== 'string' || vh.name === '') fail(at(field, 'name'), 'is required');
   if (!Array.isArray(vh.domains) || vh.domains.length === 0) fail(at(field, 'domains'), 'at least one domain is required');
   if (vh.require_tls !== undefined && vh.require_tls !== 'NONE') fail(at(field, 'require_tls'), `${vh.require_tls} is not supported`);
-  perFilterConfig(vh, field);
   const routes = (vh.routes ?? []).map((r: any, i: number) => decodeRoute(r, at(field, `routes[${i}]`)));
-  return { name: vh.name, domains: vh.domains, routes, ...headerOps(vh, field) };
+  const out: { -readonly [K in keyof VirtualHost]: VirtualHost[K] } = { name: vh.name, domains: vh.domains, routes, ...headerOps(vh, field) };
+  const retry = decodeRetryPolicy(vh.retry_policy, at(field, 'retry_policy'));
+  if (retry !== undefined) out.retryPolicy = retry;
+  if (vh.include_request_attempt_count === true) out.includeRequestAttemptCount = true;
+  if (vh.include_attempt_count_in_response === true) out.includeAttemptCountInResponse = true;
+  const pfc = withLegacyCors(decodePerFilterConfig(vh, field), vh.cors, at(field, 'cors'));
+  if (pfc !== undefined) out.typedPerFilterConfig = pfc;
+  const limit = wrapped<number>(vh.per_request_buffer_limit_bytes);
+  if (limit !== undefined) out.perRequestBufferLimitBytes = limit;
+  return out;
 }
 
 function decodeRoute(r: any, field: string): Route {
   const match = decodeMatch(r.match, at(field, 'match'));
-  perFilterConfig(r, field);
-  const base = { ...(r.name ? { name: r.name } : {}), match, ...headerOps(r, field) };
+  const pfc = withLegacyCors(decodePerFilterConfig(r, field), r.route?.cors, at(field, 'route.cors'));
+  const limit = wrapped<number>(r.per_request_buffer_limit_bytes);
+  const base = {
+    ...(r.name ? { name: r.name } : {}), match, ...headerOps(r, field),
+    ...(pfc !== undefined ? { typedPerFilterConfig: pfc } : {}), ...(limit !== undefined ? { perRequestBufferLimitBytes: limit } : {}),
+  };
   switch (r.action) {
     case 'route': return { ...base, route: decodeRouteAction(r.route, at(field, 'route')) };
     case 'redirect': return { ...base, redirect: decodeRedirect(r.redirect, at(field, 'redirect')) };
@@ -119,6 +132,13 @@ function decodeRouteAction(a: any, field: string): RouteAction {
   if (maxGrpc !== undefined) out.maxGrpcTimeoutMs = maxGrpc;
   const grpcHeaderMax = durationMs(a.max_stream_duration?.grpc_timeout_header_max);
   if (grpcHeaderMax !== undefined) out.maxStreamDuration = { grpcTimeoutHeaderMaxMs: grpcHeaderMax };
+  const retry = decodeRetryPolicy(a.retry_policy, at(field, 'retry_policy'));
+  if (retry !== undefined) out.retryPolicy = retry;
+  const mirrors = decodeMirrorPolicies(a.request_mirror_policies, at(field, 'request_mirror_policies'));
+  if (mirrors !== undefined) out.requestMirrorPolicies = mirrors;
+  const hash = decodeHashPolicies(a.hash_policy, at(field, 'hash_policy'));
+  if (hash !== undefined) out.hashPolicy = hash;
+  if (a.hedge_policy !== null && a.hedge_policy !== undefined) fail(at(field, 'hedge_policy'), 'is not supported');
   return out;
 }
 
@@ -154,11 +174,8 @@ function decodeDirectResponse(d: any, field: string): DirectResponseAction {
   }
 }
 
-/**
- * Per-route filter configs (fault, CORS, RBAC overrides) change what happens to matched requests;
- * until the filter they configure exists, the resource is NACKed rather than served without them.
- */
-function perFilterConfig(m: any, field: string): void {
-  const keys = Object.keys(m.typed_per_filter_config ?? {});
-  if (keys.length > 0) fail(at(field, `typed_per_filter_config[${keys[0]}]`), 'per-route filter config is not supported yet');
+/** The deprecated in-line `cors` policy of a virtual host or route action; typed_per_filter_config wins over it. */
+function withLegacyCors(pfc: PerFilterConfig | undefined, cors: any, field: string): PerFilterConfig | undefined {
+  if (cors === null || cors === undefined || pfc?.cors !== undefined) return pfc;
+  return { ...pfc, cors: decodeCorsPolicy(cors, field) };
 }
