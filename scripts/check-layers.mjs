@@ -17,6 +17,7 @@ export const ALLOWED = {
   xds: ['shared', 'api', 'config', 'pilot', 'xds-api'],
   proxy: ['shared', 'xds-api'],
   cli: ['shared', 'api', 'config', 'xds-api'],
+  demo: [],
   bin: ['*'],
 };
 
