@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // pilot-agent entry point (wiring only): `pilot-agent proxy sidecar|router ...` runs the proxy
-// against a discovery server; `pilot-agent istio-iptables ...` sets up traffic capture.
+// against a discovery server; `pilot-agent istio-iptables ...` sets up traffic capture;
+// `pilot-agent wait` blocks until the proxy is ready (holdApplicationUntilProxyStarts).
 // Once serving it prints one JSON line with the bound ports (useful with port 0 in tests).
+// Exit codes: 0 drained/quit/ready, 1 fatal error or `wait` timeout, 64 usage error.
 import cluster from 'node:cluster';
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { Agent, FlagError, WorkerPool, buildNode, parseProxyFlags, runProxyWorker } from '../proxy/agent/index.js';
+import { drainSettings, terminate, waitMain } from '../proxy/lifecycle/index.js';
 import { istioIptablesMain } from '../iptables/index.js';
+import { logger } from '../shared/index.js';
 import { clientVersion } from '../cli/version.js';
 
 const USAGE = `Istio Pilot agent runs in the sidecar or gateway container and bootstraps the proxy.
@@ -13,6 +17,7 @@ const USAGE = `Istio Pilot agent runs in the sidecar or gateway container and bo
 Usage:
   pilot-agent proxy sidecar|router [flags]
   pilot-agent istio-iptables [flags]
+  pilot-agent wait [--timeoutSeconds 60] [--periodMillis 500] [--requestTimeoutMillis 500] [--url URL]
 
 Proxy flags:
       --discoveryAddress string   Address of the discovery service (HOST:PORT)
@@ -20,6 +25,12 @@ Proxy flags:
       --proxyAdminPort uint16     Port on 127.0.0.1 for the proxy admin API (default 15000)
       --statusPort uint16         Port for /healthz/ready (default 15020)
       --serviceCluster string     Service cluster reported in the node (default app.namespace)
+
+/healthz/ready is also served on the Envoy status port (ISTIO_META_ENVOY_STATUS_PORT, default 15021).
+On SIGTERM or SIGINT the proxy drains (a sidecar its inbound listeners, a gateway all) for
+terminationDrainDuration (PROXY_CONFIG, else TERMINATION_DRAIN_DURATION_SECONDS, default 5s), then exits 0.
+
+Exit codes: 0 drained, quit or ready; 1 fatal error or wait timeout; 64 usage error.
 `;
 
 function firstIp(): string | undefined {
@@ -53,25 +64,50 @@ async function proxyMain(args: string[]): Promise<number> {
   const dataPlane = workers > 1 ? await WorkerPool.start(workers) : undefined;
   const agent = new Agent({
     dataPlane, node, discoveryAddress: flags.discoveryAddress, adminPort: flags.proxyAdminPort, statusPort: flags.statusPort,
-    concurrency: workers, version, onExit: (c) => done(c),
+    concurrency: workers, version, onExit: (c) => done(c), proxyType: flags.type, readinessPort: envoyStatusPort(process.env),
     ...(process.env.ISTIO_TS_XDS_BACKOFF_MS ? { backoff: { initialMs: Number(process.env.ISTIO_TS_XDS_BACKOFF_MS), maxMs: 30_000 } } : {}),
   });
   const ports = await agent.start();
-  process.stdout.write(`${JSON.stringify({ nodeId: node.id, admin: ports.adminPort, status: ports.statusPort })}\n`);
-  // Istio's shutdown: stop accepting, let open connections finish for the drain duration, exit.
-  const drainSeconds = Number(process.env.TERMINATION_DRAIN_DURATION_SECONDS ?? '5');
-  const shutdown = (): void => {
-    void agent.drainListeners().finally(() => setTimeout(() => void agent.stop(0), Math.max(0, drainSeconds) * 1000));
+  process.stdout.write(`${JSON.stringify({ nodeId: node.id, admin: ports.adminPort, status: ports.statusPort, ready: ports.readinessPort })}\n`);
+  const settings = drainSettings(process.env);
+  const log = logger('agent');
+  for (const w of settings.warnings) log.warn(w);
+  // Istio's shutdown: drain, let open connections finish for the drain duration, exit 0.
+  let terminating = false;
+  const shutdown = (signal: string): void => {
+    if (terminating) {
+      if (signal === 'SIGINT') void agent.stop(0); // a second Ctrl-C does not wait for the drain
+      return;
+    }
+    terminating = true;
+    log.info({ signal }, 'received signal; draining');
+    void terminate({
+      beginDrain: () => agent.beginTerminationDrain(),
+      activeConnections: () => agent.activeConnections(),
+      close: () => agent.stop(0),
+    }, settings, { info: (m) => log.info(m) }).catch((e: unknown) => {
+      log.error({ err: String(e) }, 'termination failed');
+      done(1);
+    });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   return exited;
+}
+
+/** Envoy's status port from the node metadata Istio sets (ENVOY_STATUS_PORT); 15021 by default. */
+function envoyStatusPort(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.ISTIO_META_ENVOY_STATUS_PORT ?? '15021';
+  return /^\d+$/.test(v) && Number(v) <= 65535 ? Number(v) : undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === 'proxy') return proxyMain(rest);
   if (cmd === 'istio-iptables') return istioIptablesMain(rest);
+  if (cmd === 'wait') {
+    return waitMain(rest, { info: (l) => process.stdout.write(`${l}\n`), error: (l) => process.stderr.write(`${l}\n`) });
+  }
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     process.stdout.write(USAGE);
     return cmd === undefined ? 64 : 0;

@@ -8,7 +8,7 @@ import type { AccessRecord, HcmContext } from './hcm-context.js';
 import { H2Downstream } from './http2/h2-downstream.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
-import { inspectConnection, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
+import { inspectConnection, listenerStats, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
 import { compileHttpFilters } from './filters/http-filters.js';
 import { RouteTable } from './router/route-table.js';
 import { StatsRegistry } from './stats.js';
@@ -183,7 +183,11 @@ export class Proxy {
       }
       serveConnection(socket, ctx, connections, undefined, found?.initial);
     };
+    const ls = listenerStats(this.stats, l.address, l.port);
     const server = createServer({ noDelay: true }, (socket: Socket) => {
+      ls.downstream_cx_total++;
+      ls.downstream_cx_active++;
+      socket.once('close', () => { ls.downstream_cx_active--; });
       if (rt.inspect === undefined) dispatch(socket, undefined);
       else {
         // Tracked while inspecting so that close() can end a connection that never sent a byte.

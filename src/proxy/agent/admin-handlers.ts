@@ -11,7 +11,7 @@ export interface AgentView extends DumpContext {
   /** INITIALIZING until the first full config is applied, LIVE after, DRAINING once drained. */
   serverState(): 'INITIALIZING' | 'LIVE' | 'DRAINING';
   listenerPort(name: string): number | undefined;
-  drainListeners(): Promise<void>;
+  drainListeners(opts: { inboundOnly?: boolean }): Promise<void>;
   readonly concurrency: number;
   readonly version: string;
 }
@@ -96,7 +96,7 @@ export function agentAdminHandlers(a: AgentView): Map<string, AdminHandler> {
     version: `istio-ts/${a.version}/Clean/RELEASE/NodeJS ${process.version}`,
     state: a.serverState(),
     hot_restart_version: 'disabled',
-    command_line_options: { concurrency: a.concurrency, mode: 'Serve', drain_strategy: 'Gradual' },
+    command_line_options: { concurrency: a.concurrency, mode: 'Serve', drain_strategy: 'Immediate' },
     node: nodeJson(a.node),
     uptime_current_epoch: uptime(a),
     uptime_all_epochs: uptime(a),
@@ -119,9 +119,10 @@ export function agentAdminHandlers(a: AgentView): Map<string, AdminHandler> {
     const lines = Object.entries(logLevels()).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `  ${k}: ${v}\n`);
     return text(`active loggers:\n${lines.join('')}`);
   });
-  handlers.set('/drain_listeners', (_url, method) => {
+  handlers.set('/drain_listeners', (url, method) => {
     if (method !== 'POST') return text('This endpoint requires POST\n', 405);
-    void a.drainListeners();
+    // `graceful` is accepted; listeners stop accepting at once either way (see ARCHITECTURE, lifecycle).
+    void a.drainListeners({ inboundOnly: url.searchParams.has('inboundonly') });
     return text('OK\n');
   });
   return handlers;

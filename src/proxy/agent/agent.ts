@@ -28,6 +28,13 @@ export interface AgentOptions {
   readonly onExit?: (code: number) => void;
   /** Default: a Proxy in this process. */
   readonly dataPlane?: DataPlane;
+  /** sidecar (default) or router: decides what a termination drain closes. */
+  readonly proxyType?: 'sidecar' | 'router';
+  /**
+   * Envoy's status port (node metadata ENVOY_STATUS_PORT, Istio's 15021), serving /healthz/ready
+   * as the status port does; undefined: not served. 0 binds an ephemeral port.
+   */
+  readonly readinessPort?: number;
 }
 
 export class Agent {
@@ -36,6 +43,9 @@ export class Agent {
   readonly startedAt = new Date();
   private ready = false;
   private draining = false;
+  /** Which listeners a drain removed: all (`/drain_listeners`) or INBOUND only (`?inboundonly`, a sidecar's SIGTERM). */
+  private drainInboundOnly = false;
+  private readiness: Server | undefined;
   private admin: Server | undefined;
   private status: Server | undefined;
   private lastConfig: ProxyConfig | undefined;
@@ -62,11 +72,15 @@ export class Agent {
 
   private async apply(c: ProxyConfig): Promise<void> {
     this.lastConfig = c;
-    // After /drain_listeners, updates still reach clusters and routes but no listener comes back.
-    await this.dataPlane.apply(this.draining ? { ...c, listeners: [] } : c);
+    // After /drain_listeners, updates still reach clusters and routes but no drained listener comes back.
+    await this.dataPlane.apply(this.draining ? this.withoutDrained(c) : c);
   }
 
-  async start(): Promise<{ adminPort: number; statusPort: number }> {
+  private withoutDrained(c: ProxyConfig): ProxyConfig {
+    return { ...c, listeners: this.drainInboundOnly ? c.listeners.filter((l) => l.trafficDirection !== 'INBOUND') : [] };
+  }
+
+  async start(): Promise<{ adminPort: number; statusPort: number; readinessPort?: number }> {
     const view = {
       state: this.xds.state,
       node: this.o.node,
@@ -77,7 +91,7 @@ export class Agent {
       version: this.o.version,
       serverState: () => (this.draining ? 'DRAINING' as const : this.ready ? 'LIVE' as const : 'INITIALIZING' as const),
       listenerPort: (n: string) => this.dataPlane.listenerPort(n),
-      drainListeners: () => this.drainListeners(),
+      drainListeners: (o: { inboundOnly?: boolean }) => this.drainListeners(o),
     };
     // The built-in endpoints left (/quitquitquit) need a Proxy; with workers an idle one stands in.
     const local = this.dataPlane instanceof InProcessDataPlane ? this.dataPlane.proxy : new Proxy();
@@ -87,8 +101,16 @@ export class Agent {
     const adminPort = (this.admin.address() as AddressInfo).port;
     (view as { adminPort: number }).adminPort = adminPort;
     this.status = await this.startStatus(this.o.statusPort);
+    if (this.o.readinessPort !== undefined) {
+      // Envoy would fail to bind its status listener and report it; the agent keeps serving on the status port.
+      this.readiness = await this.startStatus(this.o.readinessPort).catch((e: Error) => {
+        log.warn({ port: this.o.readinessPort, err: e.message }, 'cannot serve /healthz/ready on the Envoy status port');
+        return undefined;
+      });
+    }
     this.xds.start();
-    return { adminPort, statusPort: (this.status.address() as AddressInfo).port };
+    const readinessPort = this.readiness === undefined ? undefined : (this.readiness.address() as AddressInfo).port;
+    return { adminPort, statusPort: (this.status.address() as AddressInfo).port, ...(readinessPort !== undefined ? { readinessPort } : {}) };
   }
 
   /** Istio's status port: /healthz/ready is 200 once the first full config is applied (and not draining). */
@@ -113,9 +135,29 @@ export class Agent {
     });
   }
 
-  async drainListeners(): Promise<void> {
+  /**
+   * Envoy's /drain_listeners: the drained listeners stop accepting at once and their open HTTP
+   * connections are told to close (`connection: close` on the next response, idle ones closed,
+   * GOAWAY on HTTP/2); TCP proxy connections stay until closed. Readiness fails from here on.
+   * `inboundOnly` keeps OUTBOUND listeners serving, so a terminating app can still call out.
+   */
+  async drainListeners(opts: { inboundOnly?: boolean } = {}): Promise<void> {
+    // A later, wider drain widens it; a narrower one never brings listeners back.
+    this.drainInboundOnly = this.draining ? this.drainInboundOnly && (opts.inboundOnly ?? false) : (opts.inboundOnly ?? false);
     this.draining = true;
-    if (this.lastConfig !== undefined) await this.dataPlane.apply({ ...this.lastConfig, listeners: [] });
+    if (this.lastConfig !== undefined) await this.dataPlane.apply(this.withoutDrained(this.lastConfig));
+  }
+
+  /** Downstream connections open on any listener, drained ones included (Envoy's listener.*.downstream_cx_active). */
+  async activeConnections(): Promise<number> {
+    let n = 0;
+    for (const [k, v] of await this.dataPlane.statsSnapshot()) if (k.startsWith('listener.') && k.endsWith('.downstream_cx_active')) n += v;
+    return n;
+  }
+
+  /** The SIGTERM drain: a sidecar drains its inbound listeners, a gateway all of them (as Istio's agent asks Envoy). */
+  beginTerminationDrain(): Promise<void> {
+    return this.drainListeners({ inboundOnly: this.o.proxyType !== 'router' });
   }
 
   async stop(code = 0): Promise<void> {
@@ -123,6 +165,7 @@ export class Agent {
     await this.dataPlane.close();
     this.admin?.close();
     this.status?.close();
+    this.readiness?.close();
     this.o.onExit?.(code);
   }
 }

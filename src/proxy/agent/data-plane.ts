@@ -152,5 +152,8 @@ export function runProxyWorker(): void {
   process.on('disconnect', () => {
     void proxy.close().finally(() => process.exit(0));
   });
+  // A terminal's Ctrl-C reaches the whole process group: the primary runs the drain and closes workers.
+  process.on('SIGINT', () => { /* the primary decides */ });
+  process.on('SIGTERM', () => { /* the primary decides */ });
   send({ t: 'ready' });
 }

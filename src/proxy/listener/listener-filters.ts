@@ -30,8 +30,15 @@ export interface ListenerFilterPlan {
   readonly listenerStats: { downstream_pre_cx_timeout: number };
 }
 
+/** Envoy's `listener.<address>_<port>.*` counters. */
 export class ListenerStats {
+  downstream_cx_total = 0;
+  downstream_cx_active = 0;
   downstream_pre_cx_timeout = 0;
+}
+
+export function listenerStats(stats: StatsRegistry, address: string, port: number): ListenerStats {
+  return stats.group(`listener.${address}_${port}`, () => new ListenerStats());
 }
 
 /** The inspecting part of a listener's filters; undefined when none needs connection bytes. */
