@@ -139,15 +139,16 @@ for (const ds of CODECS) {
         const bad = await upstream(us, 'od-bad', '503');
         const good = await upstream(us, 'od-good');
         const px = await proxyWith([{ match: { prefix: '/' }, route: { cluster: 'c' } }], [cluster('c', [bad, good], {
-          outlierDetection: { consecutive5xx: 2, intervalMs: 50, baseEjectionTimeMs: 300, maxEjectionPercent: 50 },
+          outlierDetection: { consecutive5xx: 2, intervalMs: 50, baseEjectionTimeMs: 1000, maxEjectionPercent: 50 },
         })]);
+        // Ejected for 1 s: long enough for the next requests on a busy machine.
         for (let i = 0; i < 4; i++) await req(px.port, '/'); // RR: bad gets 2 → ejected
         assert.equal(bad.hits.length, 2);
         assert.equal(px.stat('cluster.c.outlier_detection.ejections_active'), 1);
         assert.equal(px.stat('cluster.c.outlier_detection.ejections_enforced_consecutive_5xx'), 1);
         for (let i = 0; i < 6; i++) assert.equal((await req(px.port, '/')).status, 200);
         assert.equal(bad.hits.length, 2);
-        await new Promise((r) => setTimeout(r, 450));
+        await new Promise((r) => setTimeout(r, 1150));
         assert.equal(px.stat('cluster.c.outlier_detection.ejections_active'), 0);
         for (let i = 0; i < 4; i++) await req(px.port, '/');
         assert.ok(bad.hits.length > 2);
