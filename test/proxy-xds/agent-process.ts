@@ -12,6 +12,8 @@ export interface AgentProcess {
   readonly child: ChildProcess;
   readonly admin: number;
   readonly status: number;
+  /** /healthz/ready on the Envoy status port (ENVOY_STATUS_PORT), when it could be bound. */
+  readonly ready?: number;
   readonly nodeId: string;
   stderr: string;
   stop(): Promise<void>;
@@ -45,9 +47,9 @@ export async function startAgent(args: string[], env: Record<string, string> = {
       reject(new Error(`pilot-agent exited with ${code}: ${stderr}`));
     });
   });
-  const info = JSON.parse(line) as { admin: number; status: number; nodeId: string };
+  const info = JSON.parse(line) as { admin: number; status: number; ready?: number; nodeId: string };
   const p: AgentProcess = {
-    child, admin: info.admin, status: info.status, nodeId: info.nodeId, stderr,
+    child, admin: info.admin, status: info.status, ready: info.ready, nodeId: info.nodeId, stderr,
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
