@@ -39,7 +39,8 @@ export class Connection {
     readonly proxy: Proxy,
     readonly kind: StreamKind,
     readonly connectedAt: number,
-    readonly write: (msg: object) => void,
+    /** Resolves when the stream has taken the message (backpressure); void when it was not written. */
+    readonly write: (msg: object) => Promise<void> | void,
   ) {}
 
   syncStatus(): SyncStatus {

@@ -16,10 +16,19 @@ export interface Generated {
   resources: GeneratedResource[];
   /** version_info of the SotW response and system_version_info of the delta response. */
   version: string;
+  /**
+   * Only some of the watched resources (those the push changed); the others are unchanged, not
+   * removed. Only for incremental (delta) watches.
+   */
+  partial?: boolean;
 }
 
 /** A read-only view of the watch the generator is asked about. */
-export type WatchView = Pick<WatchedResource, 'typeUrl' | 'wildcard'> & { names: ReadonlySet<string> };
+export type WatchView = Pick<WatchedResource, 'typeUrl' | 'wildcard'> & {
+  names: ReadonlySet<string>;
+  /** The stream is delta xDS: the generator may answer a push with only the changed resources (`partial`). */
+  incremental?: boolean;
+};
 
 export interface Generator<P = unknown> {
   /**

@@ -15,6 +15,7 @@ import { Connection, type StreamKind, type SyncStatus } from './connection.js';
 import { Debouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce.js';
 import type { Generated, Generators } from './generator.js';
 import { PushQueue } from './push-queue.js';
+import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
 import { newWatch, type WatchedResource } from './watch.js';
 
@@ -47,6 +48,16 @@ export interface AdsServerOptions<P> {
   controlPlaneId?: string;
   /** Hooks for metrics (pilot_xds_pushes, pilot_proxy_convergence_time, ...); must not throw. */
   observer?: AdsObserver<P>;
+  /** The generators' shared cache: told of every new snapshot and what changed, before it is served. */
+  cache?: { onPush(req: PushRequest<P>, push: P | undefined): void };
+  /**
+   * Responses being generated or written at once, over all connections (default 32). A response
+   * holds its slot until grpc-js has handed its bytes to HTTP/2, so memory stays bounded when
+   * thousands of proxies connect at once instead of growing with clients × config size.
+   */
+  maxConcurrentResponses?: number;
+  /** How long a response may wait for the stream to take it before its slot is freed anyway. */
+  writeTimeoutMs?: number;
 }
 
 /** What the server reports as it works; times in clock milliseconds. */
@@ -79,6 +90,7 @@ export class AdsServer<P = unknown> {
   private readonly debouncer: Debouncer<P>;
   private readonly queue: PushQueue<Connection, P>;
   private readonly enqueuedAt = new WeakMap<Connection, number>();
+  private readonly responseSlots: Semaphore;
   private readonly noncePrefix = randomBytes(4).toString('hex');
   private nonceSeq = 0;
   private connSeq = 0;
@@ -90,6 +102,8 @@ export class AdsServer<P = unknown> {
   constructor(private readonly opts: AdsServerOptions<P>) {
     this.clock = opts.clock ?? systemClock;
     this.current = opts.initialPush;
+    this.responseSlots = new Semaphore(opts.maxConcurrentResponses ?? 32);
+    if (opts.initialPush !== undefined) opts.cache?.onPush(pushRequest({ full: true, reason: 'global', start: this.clock.now() }), opts.initialPush);
     this.debouncer = new Debouncer(this.clock, (req) => this.pushAll(req), { ...DEFAULT_DEBOUNCE, ...opts.debounce });
     this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, async () => {
       const queued = this.clock.now() - (this.enqueuedAt.get(conn) ?? this.clock.now());
@@ -118,6 +132,7 @@ export class AdsServer<P = unknown> {
   async pushAll(req: PushRequest<P>): Promise<void> {
     const push = this.opts.refreshPush ? this.opts.refreshPush(req, this.current) : (req.push ?? this.current);
     this.current = push;
+    this.opts.cache?.onPush(req, push);
     const withPush: PushRequest<P> = { ...req, push };
     log.debug({ reason: formatReason(req), full: req.full, connections: this.connections.size }, 'push');
     this.opts.observer?.pushStarted?.(withPush);
@@ -202,9 +217,7 @@ export class AdsServer<P = unknown> {
           fail(grpc.status.INVALID_ARGUMENT, (err as Error).message);
           return;
         }
-        conn = new Connection(`${proxy.id}-${++this.connSeq}`, proxy, kind, this.clock.now(), (msg) => {
-          if (!call.destroyed && !call.writableEnded) call.write(msg);
-        });
+        conn = new Connection(`${proxy.id}-${++this.connSeq}`, proxy, kind, this.clock.now(), (msg) => this.write(call, msg));
         this.connections.set(conn.id, conn);
         this.opts.observer?.connected?.(proxy);
         log.info({ conn: conn.id, stream: kind }, 'ADS stream opened');
@@ -357,18 +370,44 @@ export class AdsServer<P = unknown> {
       log.warn({ conn: conn.id, typeUrl: w.typeUrl }, 'no generator for type; not answering');
       return undefined;
     }
-    const out = await gen.generate(conn.proxy, { typeUrl: w.typeUrl, wildcard: w.wildcard, names: w.names }, req);
+    const incremental = conn.kind === 'delta';
+    const out = await gen.generate(conn.proxy, { typeUrl: w.typeUrl, wildcard: w.wildcard, names: w.names, incremental }, req);
     if (!out) return undefined;
     // Named watches get only what they asked for, whatever the generator returned.
     const resources = w.wildcard ? out.resources : out.resources.filter((r) => w.names.has(r.name));
-    return { resources, version: out.version };
+    return { resources, version: out.version, ...(out.partial && incremental ? { partial: true } : {}) };
   }
 
   private async respond(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
-    const t0 = this.clock.now();
-    const sent = w.responses;
-    await this.respondInner(conn, w, req, mode);
-    if (w.responses !== sent) this.opts.observer?.responseSent?.(conn.proxy, w.typeUrl, mode, this.clock.now() - t0);
+    const release = await this.responseSlots.acquire();
+    try {
+      if (conn.closed) return;
+      const t0 = this.clock.now();
+      const sent = w.responses;
+      await this.respondInner(conn, w, req, mode);
+      if (w.responses !== sent) this.opts.observer?.responseSent?.(conn.proxy, w.typeUrl, mode, this.clock.now() - t0);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Writes one response; resolves once grpc-js has serialized it and HTTP/2 has taken the bytes
+   * (its write callback), or the stream ended, or writeTimeoutMs passed.
+   */
+  private write(call: grpc.ServerDuplexStream<any, object>, msg: object): Promise<void> | void {
+    if (call.destroyed || call.writableEnded) return;
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        call.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.opts.writeTimeoutMs ?? 10_000);
+      timer.unref?.();
+      call.once('close', done);
+      call.write(msg, done);
+    });
   }
 
   private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
@@ -379,7 +418,7 @@ export class AdsServer<P = unknown> {
       // never sent again. Requests (initial, new names) are always answered.
       if (mode === 'push' && !req.forced && out.version === w.versionSent) return;
       const nonce = this.nextNonce();
-      conn.write({
+      const written = conn.write({
         version_info: out.version,
         resources: out.resources.map((r) => r.resource),
         type_url: w.typeUrl,
@@ -387,6 +426,7 @@ export class AdsServer<P = unknown> {
         control_plane: this.opts.controlPlaneId ? { identifier: this.opts.controlPlaneId } : null,
       });
       this.recordSent(w, nonce, out.version);
+      await written;
       return;
     }
     const have = w.resourceVersions ?? (w.resourceVersions = new Map());
@@ -397,10 +437,11 @@ export class AdsServer<P = unknown> {
       present.add(r.name);
       if (req.forced || have.get(r.name) !== version) changed.push({ name: r.name, version, resource: r.resource });
     }
-    const removed = [...have.keys()].filter((n) => !present.has(n) && (w.wildcard || w.names.has(n)));
+    // A partial answer (incremental EDS) names only what the push changed; the rest stays as held.
+    const removed = out.partial ? [] : [...have.keys()].filter((n) => !present.has(n) && (w.wildcard || w.names.has(n)));
     if (mode === 'push' && changed.length === 0 && removed.length === 0) return;
     const nonce = this.nextNonce();
-    conn.write({
+    const written = conn.write({
       system_version_info: out.version,
       resources: changed,
       type_url: w.typeUrl,
@@ -411,6 +452,7 @@ export class AdsServer<P = unknown> {
     for (const r of changed) have.set(r.name, r.version);
     for (const n of removed) have.delete(n);
     this.recordSent(w, nonce, out.version);
+    await written;
   }
 
   private recordSent(w: WatchedResource, nonce: string, version: string): void {

@@ -16,6 +16,7 @@ import { istiodGenerators } from '../../xds/generators/index.js';
 import { ControlPlaneMetrics } from '../../xds/metrics.js';
 import { pushRequest } from '../../xds/push-request.js';
 import { AdsServer } from '../../xds/server.js';
+import { XdsCache } from '../../xds/cache.js';
 import { systemClock } from '../../xds/clock.js';
 import { formatAddress, parseListenAddress, type IstiodFlags } from './flags.js';
 import { decidePush } from './triggers.js';
@@ -36,6 +37,8 @@ export class Istiod {
   readonly store = new ConfigStore();
   readonly metrics = new ControlPlaneMetrics<PushContext>({ defaultMetrics: true });
   readonly ads: AdsServer<PushContext>;
+  /** Encoded clusters, routes and endpoints shared by every proxy with the same inputs. */
+  readonly cache = new XdsCache();
   private readonly registry: SnapshotRegistry;
   private readonly mesh: ResolvedMesh;
   private source?: FileConfigSource;
@@ -47,7 +50,8 @@ export class Istiod {
     this.mesh = resolveMesh(meshConfig ?? {}, flags.domain);
     this.registry = new SnapshotRegistry(this.mesh, flags.clusterID);
     this.ads = new AdsServer<PushContext>({
-      generators: istiodGenerators(meshConfig),
+      generators: istiodGenerators(meshConfig, this.cache),
+      cache: this.cache,
       controlPlaneId: hostname(),
       observer: this.metrics,
       // Istio's initPushContext: one snapshot per debounced push, from the newest config.

@@ -2,6 +2,7 @@
 // (reason `config`); services added, removed or redefined → full push (`service`); only endpoints
 // changed → EDS-only push (`endpoint`), unless a headless service needs its listeners rebuilt.
 import type { ConfigChanges } from '../../config/store.js';
+import { serviceConfigKey } from '../../pilot/networking/cache-key.js';
 import type { RegistryChange } from '../../pilot/serviceregistry/service-discovery.js';
 import type { TriggerReason } from '../../xds/push-request.js';
 
@@ -32,11 +33,11 @@ export function decidePush(changes: ConfigChanges, registry: RegistryChange | un
     if (registry.services.length > 0) {
       full = true;
       reasons.set('service', registry.services.length);
-      configsUpdated.push(...registry.services.map((s) => `ServiceEntry/${s.namespace}/${s.hostname}`));
+      configsUpdated.push(...registry.services.map(serviceConfigKey));
     }
     if (registry.endpoints.length > 0) {
       reasons.set('endpoint', registry.endpoints.length);
-      configsUpdated.push(...registry.endpoints.map((s) => `ServiceEntry/${s.namespace}/${s.hostname}`));
+      configsUpdated.push(...registry.endpoints.map(serviceConfigKey));
       if (registry.headless.length > 0) full = true;
     }
   }

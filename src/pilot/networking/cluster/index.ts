@@ -8,7 +8,8 @@ import { translationMesh } from '../endpoint/index.js';
 import { blackHoleCluster, inboundPassthroughCluster, passthroughCluster } from './fixed.js';
 import { buildInboundClusters } from './inbound.js';
 import type { ClusterOptions } from './options.js';
-import { buildOutboundClusters } from './outbound.js';
+import { buildOutboundClusters, outboundClusterUnits } from './outbound.js';
+import type { CacheableUnit } from '../cache-key.js';
 
 export type { ClusterOptions } from './options.js';
 export { consistentHashToHashPolicy, hashPolicyForDestination } from './hash-policy.js';
@@ -26,10 +27,29 @@ type Client = Pick<Proxy, 'type' | 'configNamespace' | 'labels' | 'ipAddresses' 
  */
 export function buildClusters(proxy: Client, push: PushContext, opts: ClusterOptions = {}): Cluster[] {
   const mesh = translationMesh(opts.mesh);
-  const all: Cluster[] = [...buildOutboundClusters(proxy, push, mesh, opts), blackHoleCluster(mesh)];
+  return uniqueByName([...buildOutboundClusters(proxy, push, mesh, opts), ...proxyOwnClusters(proxy, push, opts)]);
+}
+
+/**
+ * CDS in cacheable pieces: the outbound units (shared between proxies with the same inputs) and
+ * the clusters that are this proxy's own (inbound, passthrough). Flattened in order and deduplicated
+ * by name (first wins) they equal buildClusters.
+ */
+export function clusterUnits(proxy: Client, push: PushContext, opts: ClusterOptions = {}): { outbound: CacheableUnit<Cluster[]>[]; own: Cluster[] } {
+  const mesh = translationMesh(opts.mesh);
+  return { outbound: outboundClusterUnits(proxy, push, mesh, opts), own: proxyOwnClusters(proxy, push, opts) };
+}
+
+function proxyOwnClusters(proxy: Client, push: PushContext, opts: ClusterOptions): Cluster[] {
+  const mesh = translationMesh(opts.mesh);
+  const all: Cluster[] = [blackHoleCluster(mesh)];
   if (proxy.type === 'sidecar') {
     all.push(passthroughCluster(mesh), ...buildInboundClusters(proxy, push, mesh), inboundPassthroughCluster(proxy, mesh));
   }
+  return all;
+}
+
+function uniqueByName(all: Cluster[]): Cluster[] {
   const seen = new Set<string>();
   return all.filter((c) => {
     const name = c.name ?? '';

@@ -13,6 +13,7 @@ import {
   clusterTrafficPolicy, destinationRuleFor, effectiveLocalitySetting, localityLbEndpoints, serviceMtlsMode,
   type DestinationRuleConfig, type TranslationMesh,
 } from '../endpoint/index.js';
+import { serviceConfigKey, type CacheableUnit } from '../cache-key.js';
 import { buildDnsSrvSubsetKey, buildSubsetKey } from '../names.js';
 import { applyConnectionPool, applyH2Upgrade } from './connection-pool.js';
 import { finish, setH2, setUseDownstreamProtocol, type ClusterDraft } from './draft.js';
@@ -153,15 +154,30 @@ export function serviceClusters(ctx: OutboundContext, service: Service, port: Se
   return out;
 }
 
-export function buildOutboundClusters(proxy: Client, push: PushContext, mesh: TranslationMesh, opts: ClusterOptions): Cluster[] {
+/**
+ * The outbound clusters as one unit per service port, each keyed by what it reads: the service
+ * (content is a dep), the port, the DestinationRule(s) this proxy applies (their keys, so a rule
+ * that newly applies changes the key), and the proxy type. DNS clusters carry endpoints shaped by
+ * the proxy's locality and IP family, so they are not shared.
+ */
+export function outboundClusterUnits(proxy: Client, push: PushContext, mesh: TranslationMesh, opts: ClusterOptions): CacheableUnit<Cluster[]>[] {
   const ctx: OutboundContext = { proxy, push, mesh, opts };
-  const out: Cluster[] = [];
+  const out: CacheableUnit<Cluster[]>[] = [];
   for (const service of push.servicesForProxy(proxy)) {
     if (service.resolution === 'Alias') continue;
+    const type = discoveryType(service, proxy.type);
+    const shared = type === 'EDS' || type === 'ORIGINAL_DST';
+    const rules = push.destinationRule(proxy, service)?.from ?? [];
+    const deps = [serviceConfigKey(service), ...rules];
+    const prefix = `${proxy.type}|${service.namespace}|${service.hostname}|${rules.join(',')}|`;
     for (const port of service.ports) {
       if (port.protocol === 'UDP') continue;
-      out.push(...serviceClusters(ctx, service, port));
+      out.push({ key: shared ? prefix + port.port : undefined, deps, build: () => serviceClusters(ctx, service, port) });
     }
   }
   return out;
+}
+
+export function buildOutboundClusters(proxy: Client, push: PushContext, mesh: TranslationMesh, opts: ClusterOptions): Cluster[] {
+  return outboundClusterUnits(proxy, push, mesh, opts).flatMap((u) => u.build());
 }

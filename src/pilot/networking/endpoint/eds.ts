@@ -5,10 +5,11 @@
 import { isIP } from 'node:net';
 import type { MeshConfig } from '../../../api/mesh/index.js';
 import type { ClusterLoadAssignment, LocalityLbEndpoints } from '../../../xds-api/index.js';
-import type { IstioEndpoint } from '../../model/endpoint.js';
+import { localityString, type IstioEndpoint } from '../../model/endpoint.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Service } from '../../model/service.js';
+import { ANY_CONFIG, labelsKey, serviceConfigKey, type CacheableUnit } from '../cache-key.js';
 import { parseSubsetKey } from '../names.js';
 import { endpointWeight, groupByLocality, toLocalityLbEndpoints } from './lb-endpoints.js';
 import { applyLocalityLb, effectiveLocalitySetting } from './locality-lb.js';
@@ -75,6 +76,35 @@ export function buildClusterLoadAssignment(proxy: Client, push: PushContext, clu
   const rule = destinationRuleFor(push, proxy, service);
   const endpoints = localityLbEndpoints(proxy, push, { service, port: key.port, subset: key.subset, ...(rule ? { rule } : {}) }, opts);
   return endpoints.length === 0 ? empty : { cluster_name: clusterName, endpoints };
+}
+
+/**
+ * One cluster's assignment keyed by what it reads for this client: the service the name resolves
+ * to in the proxy's scope, the DestinationRule(s) it applies, the proxy type, and, when locality
+ * load balancing is in force, the client's locality (and labels for failoverPriority). Endpoints
+ * and the PeerAuthentication-derived tlsMode metadata are push-wide: a change to a service's
+ * endpoints invalidates through its service key, policy changes invalidate everything.
+ */
+export function endpointUnit(proxy: Client, push: PushContext, clusterName: string, opts: EndpointOptions = {}): CacheableUnit<ClusterLoadAssignment> {
+  const build = () => buildClusterLoadAssignment(proxy, push, clusterName, opts);
+  const key = parseSubsetKey(clusterName);
+  if (!key || key.direction !== 'outbound') return { key: `${clusterName}|`, deps: [], build };
+  const service = push.serviceForHostname(proxy, key.hostname);
+  if (!service) return { key: `${proxy.type}|${clusterName}|`, deps: [ANY_CONFIG], build };
+  const rule = push.destinationRule(proxy, service);
+  const policy = clusterTrafficPolicy(rule?.rule.spec as DestinationRuleConfig['spec'] | undefined, key.subset, key.port);
+  const setting = effectiveLocalitySetting(policy?.loadBalancer?.localityLbSetting, translationMesh(opts.mesh).localityLbSetting);
+  let client = '';
+  if (setting) {
+    client = localityString(proxyLocality(proxy, push));
+    if ((setting.failoverPriority?.length ?? 0) > 0) client += `|${labelsKey(proxy.labels)}`;
+  }
+  const rules = rule?.from ?? [];
+  return {
+    key: `${proxy.type}|${clusterName}|${service.namespace}|${rules.join(',')}|${client}`,
+    deps: [serviceConfigKey(service), ...rules],
+    build,
+  };
 }
 
 /** EDS for the cluster names a proxy subscribed to, in request order. */

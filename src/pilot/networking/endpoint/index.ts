@@ -1,7 +1,7 @@
 // Endpoint translation (EDS): ClusterLoadAssignments per outbound cluster for one proxy, with
 // locality grouping, weights, priorities from locality failover, health and endpoint metadata.
 // Also the pieces cluster translation shares: mesh settings, traffic-policy selection, mTLS checks.
-export { buildEndpoints, buildClusterLoadAssignment, localityLbEndpoints } from './eds.js';
+export { buildEndpoints, buildClusterLoadAssignment, endpointUnit, localityLbEndpoints } from './eds.js';
 export type { EndpointOptions, EndpointTarget } from './eds.js';
 export { translationMesh } from './mesh-settings.js';
 export type { TranslationMesh, TcpKeepaliveSettings } from './mesh-settings.js';

@@ -2,7 +2,9 @@
 // one proxy. Sidecars get per-port route configs (`9080`) with a virtual host per service plus the
 // allow_any/block_all catch-all; gateways get `http.<port>` / `https.<port>.<name>.<gw>.<ns>`.
 import type { RouteConfiguration } from '../../../xds-api/index.js';
-import type { PushContext } from '../../model/push-context.js';
+import type { Config } from '../../../api/config.js';
+import { KINDS, type PushContext } from '../../model/push-context.js';
+import { ANY_CONFIG, labelsKey, type CacheableUnit } from '../cache-key.js';
 import { buildGatewayRouteConfig } from './gateway-routes.js';
 import { buildSidecarRouteConfig, type RouteProxy } from './sidecar-routes.js';
 
@@ -13,6 +15,42 @@ export { buildVirtualServiceRoutes, defaultRoute, destinationCluster, routeOpera
 export { defaultRetryPolicy, translateRetry, DEFAULT_RETRY_ON } from './retry.js';
 export { virtualHostDomains, altVirtualHosts, domainName } from './domains.js';
 export { configMetadata, configPath, protoDuration, ZERO_DURATION, type ProtoDuration } from './convert.js';
+
+/**
+ * One route configuration keyed by what it reads: the name, the proxy's Sidecar scope (namespace
+ * and Sidecar), its DNS domain (short-name domains), and its labels only where they can matter
+ * (a VirtualService in scope with sourceLabels, or a DestinationRule with a workload selector in
+ * the proxy's namespace, which hash policies consult). Gateways' routes are not shared. Routes
+ * read VirtualServices, services and DestinationRules, never endpoints.
+ */
+export function routeUnit(proxy: RouteProxy, push: PushContext, routeName: string): CacheableUnit<RouteConfiguration | undefined> {
+  const build = () => buildRoutes(proxy, push, [routeName])[0];
+  if (proxy.type !== 'sidecar') return { key: undefined, deps: [ANY_CONFIG], build };
+  const scope = push.sidecarScope(proxy);
+  const sidecar = scope.sidecar ? `${scope.sidecar.meta.namespace}/${scope.sidecar.meta.name}` : '';
+  const labels = labelsMatter(push, scope.virtualServices, proxy.configNamespace) ? labelsKey(proxy.labels) : '';
+  return { key: `${proxy.type}|${routeName}|${scope.namespace}|${sidecar}|${proxy.dnsDomain ?? ''}|${labels}`, deps: [ANY_CONFIG], build };
+}
+
+const hasSourceLabels = new WeakMap<object, boolean>();
+const selectorRulesByPush = new WeakMap<PushContext, Set<string>>();
+
+function labelsMatter(push: PushContext, vss: readonly { spec: unknown }[], namespace: string): boolean {
+  let namespaces = selectorRulesByPush.get(push);
+  if (!namespaces) {
+    namespaces = new Set();
+    for (const dr of push.snapshot.list(KINDS.destinationRule) as readonly Config<{ workloadSelector?: unknown }>[]) {
+      if (dr.spec.workloadSelector !== undefined) namespaces.add(dr.meta.namespace);
+    }
+    selectorRulesByPush.set(push, namespaces);
+  }
+  if (namespaces.has(namespace)) return true;
+  return vss.some((vs) => {
+    let v = hasSourceLabels.get(vs);
+    if (v === undefined) hasSourceLabels.set(vs, (v = JSON.stringify(vs.spec).includes('"sourceLabels"')));
+    return v;
+  });
+}
 
 /**
  * The route configurations `routeNames` for `proxy` (RDS is always requested by name). A sidecar

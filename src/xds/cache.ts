@@ -1,0 +1,117 @@
+// Encoded resources shared between proxies, in the spirit of Istio's XdsCache: an entry is the
+// `Any` bytes of one translated resource (or a small group built together), keyed by the exact
+// inputs translation read (pilot's CacheableUnit keys) and indexed by the configs it depends on.
+// A push invalidates precisely what its configsUpdated names; a change the cache cannot attribute
+// (an unknown kind, or "everything") clears it. Entries computed from a superseded PushContext are
+// never stored, so a push racing with an invalidation cannot leave stale bytes behind.
+import { ANY_CONFIG } from '../pilot/networking/cache-key.js';
+import type { GeneratedResource } from './generator.js';
+import type { PushRequest } from './push-request.js';
+
+/**
+ * Config kinds whose effect on cached entries is fully described by entry deps: services (their
+ * definition and endpoints, under `ServiceEntry/<ns>/<host>`), DestinationRules and
+ * VirtualServices (which only ANY_CONFIG entries read). Any other kind clears the cache.
+ */
+const TRACKED_PREFIXES = ['ServiceEntry/', 'DestinationRule.networking.istio.io/', 'VirtualService.networking.istio.io/'];
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  /** Entries not stored because their push had been superseded. */
+  stale: number;
+}
+
+interface Entry {
+  readonly resources: readonly GeneratedResource[];
+  readonly deps: readonly string[];
+}
+
+export class XdsCache {
+  private readonly entries = new Map<string, Entry>();
+  /** dep → entry keys that depend on it. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly perType = new Map<string, CacheStats>();
+  private current: unknown;
+  /** Full clears so far (for tests and /debug). */
+  clears = 0;
+
+  /**
+   * A new PushContext is about to be served for `req`: drop what `req` may have changed and
+   * accept entries only from `push` from now on.
+   */
+  onPush(req: Pick<PushRequest<unknown>, 'full' | 'configsUpdated'>, push: unknown): void {
+    const previous = this.current;
+    this.current = push;
+    if (previous === undefined) return;
+    if (req.configsUpdated.size === 0) {
+      this.clear();
+      return;
+    }
+    for (const key of req.configsUpdated) {
+      if (!TRACKED_PREFIXES.some((p) => key.startsWith(p))) {
+        this.clear();
+        return;
+      }
+    }
+    if (req.full) this.invalidate(ANY_CONFIG);
+    for (const key of req.configsUpdated) this.invalidate(key);
+  }
+
+  /** The resources stored under `typeUrl` + `key`, counting a hit or a miss. */
+  get(typeUrl: string, key: string): readonly GeneratedResource[] | undefined {
+    const e = this.entries.get(`${typeUrl}\0${key}`);
+    const s = this.stats(typeUrl);
+    if (e) s.hits++;
+    else s.misses++;
+    return e?.resources;
+  }
+
+  /** Stores an entry built from `push`; ignored when `push` is not the one being served. */
+  set(typeUrl: string, key: string, deps: readonly string[], resources: readonly GeneratedResource[], push: unknown): void {
+    if (push !== this.current) {
+      this.stats(typeUrl).stale++;
+      return;
+    }
+    const k = `${typeUrl}\0${key}`;
+    this.entries.set(k, { resources, deps });
+    for (const d of deps) {
+      let set = this.dependents.get(d);
+      if (!set) this.dependents.set(d, (set = new Set()));
+      set.add(k);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.dependents.clear();
+    this.clears++;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Hits, misses and stale stores per type URL since start. */
+  stats(typeUrl: string): CacheStats {
+    let s = this.perType.get(typeUrl);
+    if (!s) this.perType.set(typeUrl, (s = { hits: 0, misses: 0, stale: 0 }));
+    return s;
+  }
+
+  allStats(): ReadonlyMap<string, Readonly<CacheStats>> {
+    return this.perType;
+  }
+
+  private invalidate(dep: string): void {
+    const keys = this.dependents.get(dep);
+    if (!keys) return;
+    this.dependents.delete(dep);
+    for (const k of keys) {
+      const e = this.entries.get(k);
+      if (!e) continue;
+      this.entries.delete(k);
+      for (const d of e.deps) if (d !== dep) this.dependents.get(d)?.delete(k);
+    }
+  }
+}
