@@ -28,9 +28,11 @@ interface Entry {
 }
 
 export class XdsCache {
-  private readonly entries = new Map<string, Entry>();
-  /** dep → entry keys that depend on it. */
-  private readonly dependents = new Map<string, Set<string>>();
+  /** typeUrl → key → entry (nested, so a lookup never concatenates the type URL onto the key). */
+  private readonly entries = new Map<string, Map<string, Entry>>();
+  /** dep → entries that depend on it, as [typeUrl, key]. */
+  private readonly dependents = new Map<string, Map<Entry, [string, string]>>();
+  private count = 0;
   private readonly perType = new Map<string, CacheStats>();
   private current: unknown;
   /** Full clears so far (for tests and /debug). */
@@ -60,7 +62,7 @@ export class XdsCache {
 
   /** The resources stored under `typeUrl` + `key`, counting a hit or a miss. */
   get(typeUrl: string, key: string): readonly GeneratedResource[] | undefined {
-    const e = this.entries.get(`${typeUrl}\0${key}`);
+    const e = this.entries.get(typeUrl)?.get(key);
     const s = this.stats(typeUrl);
     if (e) s.hits++;
     else s.misses++;
@@ -73,23 +75,29 @@ export class XdsCache {
       this.stats(typeUrl).stale++;
       return;
     }
-    const k = `${typeUrl}\0${key}`;
-    this.entries.set(k, { resources, deps });
+    let byKey = this.entries.get(typeUrl);
+    if (!byKey) this.entries.set(typeUrl, (byKey = new Map()));
+    const old = byKey.get(key);
+    if (old) this.unindex(old);
+    else this.count++;
+    const e: Entry = { resources, deps };
+    byKey.set(key, e);
     for (const d of deps) {
-      let set = this.dependents.get(d);
-      if (!set) this.dependents.set(d, (set = new Set()));
-      set.add(k);
+      let m = this.dependents.get(d);
+      if (!m) this.dependents.set(d, (m = new Map()));
+      m.set(e, [typeUrl, key]);
     }
   }
 
   clear(): void {
     this.entries.clear();
     this.dependents.clear();
+    this.count = 0;
     this.clears++;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   /** Hits, misses and stale stores per type URL since start. */
@@ -104,14 +112,17 @@ export class XdsCache {
   }
 
   private invalidate(dep: string): void {
-    const keys = this.dependents.get(dep);
-    if (!keys) return;
-    this.dependents.delete(dep);
-    for (const k of keys) {
-      const e = this.entries.get(k);
-      if (!e) continue;
-      this.entries.delete(k);
-      for (const d of e.deps) if (d !== dep) this.dependents.get(d)?.delete(k);
+    const m = this.dependents.get(dep);
+    if (!m) return;
+    for (const [e, [typeUrl, key]] of [...m]) {
+      this.entries.get(typeUrl)?.delete(key);
+      this.count--;
+      this.unindex(e);
     }
+    this.dependents.delete(dep);
+  }
+
+  private unindex(e: Entry): void {
+    for (const d of e.deps) this.dependents.get(d)?.delete(e);
   }
 }
