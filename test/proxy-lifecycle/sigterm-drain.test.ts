@@ -11,7 +11,8 @@ import { connect as h2connect } from 'node:http2';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { after, test } from 'node:test';
 import { TypeUrl, WellKnownName, encodeAny, typedAny } from '../../src/xds-api/index.js';
-import { startAgent, httpGet, type AgentProcess } from '../proxy-xds/agent-process.js';
+import { spawn } from 'node:child_process';
+import { binArgs, startAgent, httpGet, type AgentProcess } from '../proxy-xds/agent-process.js';
 import { CDS, EDS, FakeControlPlane, LDS, RDS, cla, edsCluster, freePort, routeConfig, waitFor } from '../proxy-xds/fake-control-plane.js';
 
 const DRAIN_SECONDS = 2;
@@ -19,6 +20,17 @@ const cleanup: Array<() => unknown> = [];
 after(async () => {
   for (const f of cleanup.reverse()) await f();
 });
+
+/** Runs `pilot-agent wait ...`; resolves with its exit code, output and when it exited. */
+function pilotAgentWait(args: string[]): Promise<{ code: number | null; out: string; err: string; at: number }> {
+  const child = spawn(process.execPath, [...binArgs('pilot-agent'), 'wait', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanup.push(() => child.kill('SIGKILL'));
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err, at: Date.now() })));
+}
 
 /** `/slow?ms=N` answers after N ms with the backend's name. */
 async function slowBackend(name: string): Promise<number> {
@@ -105,8 +117,15 @@ test('SIGTERM drains a sidecar under load: no started request fails, new connect
   assert.ok(readyPort !== undefined && readyPort > 0, 'readiness served on the Envoy status port');
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await httpGet(agent.status, '/healthz/ready')).status, 503, 'not ready before RDS arrives');
+  // holdApplicationUntilProxyStarts: `pilot-agent wait` returns only once the proxy is ready.
+  const waiting = pilotAgentWait(['--url', `http://127.0.0.1:${readyPort}/healthz/ready`, '--periodMillis', '100', '--timeoutSeconds', '30']);
+  await new Promise((r) => setTimeout(r, 1500));
+  const pushedAt = Date.now();
   cp.set(RDS, 'in', routeConfig('in', [{ prefix: '/', cluster: 'inbound' }]));
   await cp.push();
+  const waited = await waiting;
+  assert.deepEqual({ code: waited.code, out: waited.out }, { code: 0, out: 'Waiting for Envoy proxy to be ready (timeout: 30 seconds)...\nEnvoy is ready!\n' }, waited.err);
+  assert.ok(waited.at >= pushedAt, 'wait returned only after the config arrived');
   await waitFor(async () => (await httpGet(agent.status, '/healthz/ready')).status === 200, 'ready', 10_000);
   assert.equal((await httpGet(readyPort, '/healthz/ready')).status, 200);
 
@@ -172,6 +191,10 @@ test('SIGTERM drains a sidecar under load: no started request fails, new connect
   assert.throws(() => h2.request({ ':path': '/' }), /ERR_HTTP2_GOAWAY_SESSION|closed|destroyed/i);
 
   const exit = await exited;
+  // Once the proxy is gone, `wait` times out with Istio's message and exit code 1.
+  const gone = await pilotAgentWait(['--url', `http://127.0.0.1:${readyPort}/healthz/ready`, '--periodMillis', '100', '--timeoutSeconds', '1']);
+  assert.equal(gone.code, 1);
+  assert.equal(gone.err, `Error: timeout waiting for Envoy proxy to become ready. Last error: connect ECONNREFUSED 127.0.0.1:${readyPort}\n`);
   stopLoops = true;
   await Promise.all(loops);
   assert.equal(exit.code, 0, agent.stderr);
