@@ -77,7 +77,9 @@ export interface Answer {
 /** One request with curl from the path's client host; headers and status parsed from `curl -i`. */
 export async function request(mesh: Mesh, path: ClientPath, service: string, p: string, headers: readonly string[] = []): Promise<Answer> {
   const args = ['-sS', '-i', '--max-time', '10'];
-  for (const h of [...path.headers(service), ...headers]) args.push('-H', h);
+  // A Host given by the scenario replaces the path's (curl would send the first one).
+  const own = headers.some((h) => /^host:/i.test(h));
+  for (const h of [...path.headers(service).filter((h) => !own || !/^host:/i.test(h)), ...headers]) args.push('-H', h);
   const t0 = Date.now();
   const r = await mesh.host(path.from).run('curl', [...args, path.url(service, p)], { timeoutMs: 15_000 });
   const ms = Date.now() - t0;
@@ -116,10 +118,21 @@ export function tally(r: LoadReport, fromMs = 0, toMs = Infinity): Record<string
   return out;
 }
 
-/** Writes config and waits until `probe` sees its effect. */
-export async function apply(mesh: Mesh, files: Readonly<Record<string, string>>, what: string, probe: () => Promise<boolean | string>): Promise<void> {
+/**
+ * Writes config and waits until `probe` sees its effect; on timeout the error carries what the
+ * client-side proxy holds (its routes) and the tail of istiod's and the proxy's logs.
+ */
+export async function apply(mesh: Mesh, path: ClientPath, files: Readonly<Record<string, string>>, what: string, probe: () => Promise<boolean | string>): Promise<void> {
+  const proxy = path.proxy;
   for (const [name, text] of Object.entries(files)) mesh.writeConfig(name, text);
-  await mesh.until(what, probe, 25_000);
+  try {
+    await mesh.until(what, probe, 25_000);
+  } catch (err) {
+    const dump = JSON.parse(await mesh.admin(proxy, '/config_dump')) as { configs: Array<Record<string, unknown>> };
+    const routes = JSON.stringify(dump.configs.find((c) => String(c['@type']).endsWith('.RoutesConfigDump'))).slice(0, 6000);
+    const tail = (t: string) => t.split('\n').slice(-15).join('\n');
+    throw new Error(`${(err as Error).message}\n--- ${proxy} routes\n${routes}\n--- istiod\n${tail(mesh.istiod.stderr)}\n--- proxy\n${tail(mesh.entry(proxy).proxy?.stderr ?? '')}`);
+  }
 }
 
 /** The default routing every scenario returns to: the service's v1 subset. */
@@ -127,7 +140,7 @@ export const V1_ONLY = '- route: [{destination: {host: httpbin.default.svc.clust
 
 export async function resetRouting(mesh: Mesh, path: ClientPath): Promise<void> {
   for (const name of ['dr-extra', 'outlier']) mesh.removeConfig(name);
-  await apply(mesh, { 'vs-httpbin': virtualService('httpbin', V1_ONLY), 'dr-httpbin': destinationRule('httpbin') }, 'routing back to httpbin v1', async () => {
+  await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', V1_ONLY), 'dr-httpbin': destinationRule('httpbin') }, 'routing back to httpbin v1', async () => {
     const seen = new Set<string>();
     for (let i = 0; i < 4; i++) seen.add(await who(mesh, path, 'httpbin', '/reset'));
     return seen.size === 1 && seen.has('httpbin/v1') ? true : [...seen].join(',');

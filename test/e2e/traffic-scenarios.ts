@@ -31,7 +31,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'routing by header and path: x-canary and /v2 go to v2, everything else to v1',
     async run(mesh, path) {
-      await apply(mesh, {
+      await apply(mesh, path, {
         'vs-httpbin': virtualService('httpbin', `- match: [{headers: {x-canary: {exact: "yes"}}}, {uri: {prefix: /v2}}]
   route: [${to('v2')}]
 - route: [${to('v1')}]
@@ -49,7 +49,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'weighted shift: 80/20 over 200 requests lands within tolerance',
     async run(mesh, path) {
-      await apply(mesh, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1', 80)}, ${to('v2', 20)}]\n`) }, 'both subsets answering', async () => {
+      await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1', 80)}, ${to('v2', 20)}]\n`) }, 'both subsets answering', async () => {
         const seen = new Set<string>();
         for (let i = 0; i < 12; i++) seen.add(await who(mesh, path, 'httpbin'));
         return seen.has('httpbin/v2') && seen.has('httpbin/v1') ? true : [...seen].join(',');
@@ -85,20 +85,21 @@ export const SCENARIOS: readonly Scenario[] = [
       const r = await running;
       assert.deepEqual(failures(r), [], `${r.requests.length} requests`);
       assert.deepEqual(Object.keys(tally(r)), ['httpbin/v1']);
-      await apply(mesh, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v2')}]\n`) }, 'a change after the restart', async () => (await who(mesh, path, 'httpbin')) === 'httpbin/v2');
+      await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v2')}]\n`) }, 'a change after the restart', async () => (await who(mesh, path, 'httpbin')) === 'httpbin/v2');
     },
   },
   {
     name: 'retries: a backend failing every other request is hidden by retries (and visible without them)',
     async run(mesh, path) {
-      await apply(mesh, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  retries: {attempts: 0}\n`) }, 'retries off', async () => {
+      await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  retries: {attempts: 0}\n`) }, 'retries off', async () => {
         const s = [];
         for (let i = 0; i < 4; i++) s.push((await request(mesh, path, 'httpbin', '/flaky')).status);
-        return s.includes(503) ? true : s.join(',');
+        return s.includes(503) ? true : `statuses ${s.join(',')}`;
       });
-      await apply(mesh, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  retries: {attempts: 3, retryOn: 5xx, perTryTimeout: 2s}\n`) }, 'retries on', async () => {
-        for (let i = 0; i < 4; i++) if ((await request(mesh, path, 'httpbin', '/flaky')).status !== 200) return false;
-        return true;
+      await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  retries: {attempts: 3, retryOn: 5xx, perTryTimeout: 2s}\n`) }, 'retries on', async () => {
+        const s = [];
+        for (let i = 0; i < 4; i++) s.push((await request(mesh, path, 'httpbin', '/flaky')).status);
+        return s.every((c) => c === 200) ? true : `statuses ${s.join(',')}`;
       });
       const before = await mesh.stats(path.proxy);
       const seenBefore = mesh.appRequests('httpbin-v1').filter((q) => q.path === '/flaky').length;
@@ -116,7 +117,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'fault injection: abort 503 never reaches the backend; a 1 s delay delays',
     async run(mesh, path) {
-      await apply(mesh, {
+      await apply(mesh, path, {
         'vs-httpbin': virtualService('httpbin', `- match: [{headers: {x-fault: {exact: abort}}}]
   fault: {abort: {httpStatus: 503, percentage: {value: 100}}}
   route: [${to('v1')}]
@@ -125,7 +126,10 @@ export const SCENARIOS: readonly Scenario[] = [
   route: [${to('v1')}]
 - route: [${to('v1')}]
 `),
-      }, 'the abort fault', async () => (await request(mesh, path, 'httpbin', '/f', ['x-fault: abort'])).status === 503);
+      }, 'the abort fault', async () => {
+        const a = await request(mesh, path, 'httpbin', '/f', ['x-fault: abort']);
+        return a.status === 503 ? true : `status ${a.status}`;
+      });
       const seen = mesh.appRequests('httpbin-v1').length;
       const a = await request(mesh, path, 'httpbin', '/aborted', ['x-fault: abort']);
       assert.equal(a.status, 503);
@@ -140,11 +144,11 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'mirroring: the mirror backend receives a copy (Host with -shadow) of every request',
     async run(mesh, path) {
-      await apply(mesh, {
+      await apply(mesh, path, {
         'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  mirror: {host: ${fqdn('mirror')}, port: {number: 8080}}\n  mirrorPercentage: {value: 100}\n`),
       }, 'the mirror', async () => {
         await request(mesh, path, 'httpbin', '/probe-mirror');
-        return mesh.appRequests('mirror').some((q) => q.path === '/probe-mirror');
+        return mesh.appRequests('mirror').some((q) => q.path === '/probe-mirror') ? true : `mirror saw ${JSON.stringify(mesh.appRequests('mirror').slice(-3))}`;
       });
       const a = await request(mesh, path, 'httpbin', '/mirrored');
       assert.equal(a.reply?.app, 'httpbin', 'the client gets the primary answer');
@@ -157,7 +161,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'circuit breaking: one connection and one pending request overflow to 503 UO under concurrency',
     async run(mesh, path) {
-      await apply(mesh, {
+      await apply(mesh, path, {
         'dr-httpbin': destinationRule('httpbin', 'connectionPool:\n  tcp: {maxConnections: 1}\n  http: {http1MaxPendingRequests: 1, maxRequestsPerConnection: 1}\n'),
         'vs-httpbin': virtualService('httpbin', `- route: [${to('v1')}]\n  retries: {attempts: 0}\n`),
       }, 'the circuit breaker', async () => (await parallel(mesh, path, 8)).includes(503));
@@ -172,7 +176,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'outlier detection: the always-failing endpoint is ejected and the good one takes every request',
     async run(mesh, path) {
-      await apply(mesh, {
+      await apply(mesh, path, {
         outlier: `${virtualService('outlier', `- route: [{destination: {host: ${fqdn('outlier')}, port: {number: 8080}}}]\n  retries: {attempts: 0}\n`)}---
 ${destinationRule('outlier', 'loadBalancer: {simple: ROUND_ROBIN}\noutlierDetection: {consecutive5xxErrors: 2, interval: 1s, baseEjectionTime: 60s, maxEjectionPercent: 100}\n', ['good', 'bad'])}`,
       }, 'outlier routes', async () => {
@@ -195,7 +199,7 @@ ${destinationRule('outlier', 'loadBalancer: {simple: ROUND_ROBIN}\noutlierDetect
     async run(mesh, path) {
       const target = path.kind === 'gateway' ? `${mesh.host('ingress').ip}/31400` : 'httpbin/9000';
       if (path.kind === 'gateway') {
-        await apply(mesh, {
+        await apply(mesh, path, {
           'vs-tcp': `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: httpbin-tcp, namespace: default}

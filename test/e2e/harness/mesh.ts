@@ -34,6 +34,8 @@ export interface AppSpec {
   readonly failAll?: boolean;
   /** Default true; false = a host with the app only, outside the mesh's data plane. */
   readonly sidecar?: boolean;
+  /** Default true; false = no Service, EndpointSlice or Pod: a destination the mesh does not know. */
+  readonly registered?: boolean;
 }
 
 export interface MeshOptions {
@@ -64,7 +66,7 @@ function harnessFile(name: string): string {
 
 function defaultServices(apps: readonly AppSpec[]): ServiceSpec[] {
   const out: ServiceSpec[] = [];
-  for (const app of [...new Set(apps.map((a) => a.app))]) {
+  for (const app of [...new Set(apps.filter((a) => a.registered !== false).map((a) => a.app))]) {
     const members = apps.filter((a) => a.app === app);
     const ports = [];
     if (members.some((a) => (a.http ?? [8080]).includes(8080))) ports.push({ name: 'http', port: 8080, targetPort: 8080 });
@@ -113,7 +115,7 @@ export class Mesh {
   }
 
   private pods(): PodSpec[] {
-    const pods: PodSpec[] = this.opts.apps.map((a) => ({
+    const pods: PodSpec[] = this.opts.apps.filter((a) => a.registered !== false).map((a) => ({
       name: a.host, namespace: 'default', ip: this.net.host(a.host).ip,
       labels: { app: a.app, version: a.version ?? 'v1' }, serviceAccount: a.app, ports: [...(a.http ?? [8080]), ...(a.tcp ?? [])],
     }));
