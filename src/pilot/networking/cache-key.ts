@@ -33,3 +33,14 @@ export function serviceConfigKey(service: Pick<Service, 'namespace' | 'hostname'
 export function labelsKey(labels: Labels): string {
   return Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',');
 }
+
+const sourceLabelled = new WeakMap<object, boolean>();
+
+/** Whether any of these VirtualServices matches on sourceLabels (so the client's labels shape the output). */
+export function anySourceLabels(vss: readonly { readonly spec: unknown }[]): boolean {
+  return vss.some((vs) => {
+    let v = sourceLabelled.get(vs);
+    if (v === undefined) sourceLabelled.set(vs, (v = JSON.stringify(vs.spec).includes('"sourceLabels"')));
+    return v;
+  });
+}

@@ -95,13 +95,13 @@ const ROUTE = '9080';
 const CLUSTER = 'outbound|9080||reviews.default.svc.cluster.local';
 const EDS_NAMES = [CLUSTER, 'outbound|9080|v1|reviews.default.svc.cluster.local', 'outbound|9080||ratings.team.svc.cluster.local'];
 
-type Kind = 'cds' | 'rds' | 'eds';
-const TYPES: Record<Kind, string> = { cds: TypeUrl.Cluster, rds: TypeUrl.RouteConfiguration, eds: TypeUrl.ClusterLoadAssignment };
+type Kind = 'cds' | 'rds' | 'eds' | 'lds';
+const TYPES: Record<Kind, string> = { lds: TypeUrl.Listener, cds: TypeUrl.Cluster, rds: TypeUrl.RouteConfiguration, eds: TypeUrl.ClusterLoadAssignment };
 
 async function gen(gens: ReadonlyMap<string, Generator<PushContext>>, kind: Kind, p: Proxy, req: PushRequest<PushContext>, incremental = false): Promise<Generated> {
   const typeUrl = TYPES[kind];
   const names = new Set(kind === 'rds' ? [ROUTE] : kind === 'eds' ? EDS_NAMES : []);
-  const out = await gens.get(typeUrl)!.generate(p, { typeUrl, wildcard: kind === 'cds', names, incremental }, req);
+  const out = await gens.get(typeUrl)!.generate(p, { typeUrl, wildcard: kind === 'cds' || kind === 'lds', names, incremental }, req);
   assert.ok(out, `${kind} for ${p.id}`);
   return out;
 }
@@ -119,14 +119,14 @@ test('cached generators give every proxy exactly the uncached bytes, in any orde
     cache.onPush(req, push);
     const cached = envoyGenerators(mesh, cache);
     for (const name of order) {
-      for (const kind of ['cds', 'rds', 'eds'] as const) {
+      for (const kind of ['lds', 'cds', 'rds', 'eds'] as const) {
         const want = await gen(plain, kind, PROXIES[name], req);
         const got = await gen(cached, kind, PROXIES[name], req);
         assert.deepEqual(bytes(got), bytes(want), `${kind} ${name} (order ${order.join(',')})`);
         assert.equal(got.version, want.version, `${kind} ${name} version`);
       }
     }
-    assert.ok(cache.stats(TypeUrl.Cluster).hits > 0 && cache.stats(TypeUrl.RouteConfiguration).hits > 0 && cache.stats(TypeUrl.ClusterLoadAssignment).hits > 0);
+    for (const t of Object.values(TYPES)) assert.ok(cache.stats(t).hits > 0, t);
   }
 });
 

@@ -1,20 +1,20 @@
 // Generators for Envoy-style proxies (sidecars and routers): adapters from pilot's LDS/RDS/CDS/EDS
 // translation. Listeners and clusters are wildcard types (everything the proxy needs); routes and
 // endpoints are served for the names the proxy asks for. With an XdsCache, outbound clusters,
-// route configurations and load assignments are translated and encoded once per distinct input
-// (pilot's CacheableUnit keys) and shared by every proxy; listeners stay per proxy.
+// outbound listeners, route configurations and load assignments are translated and encoded once
+// per distinct input (pilot's CacheableUnit keys) and shared by every proxy; inbound stays per proxy.
 import type { MeshConfig } from '../../api/mesh/index.js';
 import type { PushContext } from '../../pilot/model/push-context.js';
 import type { CacheableUnit } from '../../pilot/networking/cache-key.js';
 import { clusterUnits } from '../../pilot/networking/cluster/index.js';
 import { endpointUnit } from '../../pilot/networking/endpoint/index.js';
-import { buildListeners } from '../../pilot/networking/listener/index.js';
+import { listenerUnits } from '../../pilot/networking/listener/index.js';
 import { routeUnit } from '../../pilot/networking/route/index.js';
 import { TypeUrl } from '../../xds-api/index.js';
 import type { XdsCache } from '../cache.js';
 import type { GeneratedResource, Generator } from '../generator.js';
 import type { PushRequest } from '../push-request.js';
-import { assemble, encodeResource, encodeResources } from './encode.js';
+import { assemble, encodeResource } from './encode.js';
 
 type G = Generator<PushContext>;
 
@@ -45,8 +45,14 @@ export function changedHosts(req: PushRequest<unknown>): Set<string> | undefined
 export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMap<string, G> {
   const opts = mesh ? { mesh } : {};
   const lds: G = {
-    generate: (proxy, _w, req) => req.push && encodeResources(TypeUrl.Listener,
-      buildListeners(proxy, req.push).map((l) => ({ name: l.name ?? '', message: l }))),
+    generate: (proxy, _w, req) => {
+      const push = req.push;
+      if (!push) return undefined;
+      const { outbound, own } = listenerUnits(proxy, push);
+      const out = [...cached(cache, TypeUrl.Listener, outbound, push, (ls) => ls.map((l) => encodeResource(TypeUrl.Listener, l.name ?? '', l)))];
+      for (const l of own) out.push(encodeResource(TypeUrl.Listener, l.name ?? '', l));
+      return assemble(out);
+    },
   };
   const rds: G = {
     generate: (proxy, w, req) => {

@@ -4,6 +4,8 @@
 import type { Listener } from '../../../xds-api/index.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
+import { UNSPECIFIED_IP } from '../../model/service.js';
+import { ANY_CONFIG, anySourceLabels, labelsKey, serviceConfigKey, type CacheableUnit } from '../cache-key.js';
 import { buildGatewayListeners } from './gateway.js';
 import { buildSidecarInboundListeners } from './inbound.js';
 import { buildSidecarOutboundListeners, buildVirtualOutboundListener } from './outbound.js';
@@ -24,6 +26,32 @@ export function buildListeners(proxy: Proxy, push: PushContext): Listener[] {
   const vo = buildVirtualOutboundListener(proxy, push);
   if (vo) out.push(vo);
   return out;
+}
+
+/**
+ * LDS in cacheable pieces: the outbound side (per-port/per-VIP listeners and virtualOutbound) as one
+ * unit keyed by the proxy's Sidecar scope, interception mode, labels where a VirtualService in
+ * scope matches sourceLabels, and its IP where a headless service makes per-endpoint listeners
+ * (which skip the proxy's own address); the inbound side is the proxy's own. Gateways' listeners
+ * are not shared.
+ */
+export function listenerUnits(proxy: Proxy, push: PushContext): { outbound: CacheableUnit<Listener[]>; own: Listener[] } {
+  if (proxy.type === 'router') return { outbound: { key: undefined, deps: [ANY_CONFIG], build: () => buildGatewayListeners(proxy, push) }, own: [] };
+  const build = () => {
+    const out = buildSidecarOutboundListeners(proxy, push);
+    const vo = buildVirtualOutboundListener(proxy, push);
+    return vo ? [...out, vo] : out;
+  };
+  const scope = push.sidecarScope(proxy);
+  const sidecar = scope.sidecar ? `${scope.sidecar.meta.namespace}/${scope.sidecar.meta.name}` : '';
+  const labels = anySourceLabels(scope.virtualServices) ? labelsKey(proxy.labels) : '';
+  const headless = scope.services.filter((s) => s.resolution === 'Passthrough' && s.defaultAddress === UNSPECIFIED_IP);
+  const ip = headless.length > 0 ? proxy.ipAddresses[0] ?? '' : '';
+  return {
+    // Outbound listeners read endpoints only for headless services: their endpoint changes invalidate.
+    outbound: { key: `${proxy.type}|${scope.namespace}|${sidecar}|${proxy.interceptionMode}|${labels}|${ip}`, deps: [ANY_CONFIG, ...headless.map(serviceConfigKey)], build },
+    own: buildSidecarInboundListeners(proxy, push),
+  };
 }
 
 /** The RDS names the listeners' HCMs reference (for snapshot consistency and RDS subscriptions). */

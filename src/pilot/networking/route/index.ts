@@ -4,7 +4,7 @@
 import type { RouteConfiguration } from '../../../xds-api/index.js';
 import type { Config } from '../../../api/config.js';
 import { KINDS, type PushContext } from '../../model/push-context.js';
-import { ANY_CONFIG, labelsKey, type CacheableUnit } from '../cache-key.js';
+import { ANY_CONFIG, anySourceLabels, labelsKey, type CacheableUnit } from '../cache-key.js';
 import { buildGatewayRouteConfig } from './gateway-routes.js';
 import { buildSidecarRouteConfig, type RouteProxy } from './sidecar-routes.js';
 
@@ -32,7 +32,6 @@ export function routeUnit(proxy: RouteProxy, push: PushContext, routeName: strin
   return { key: `${proxy.type}|${routeName}|${scope.namespace}|${sidecar}|${proxy.dnsDomain ?? ''}|${labels}`, deps: [ANY_CONFIG], build };
 }
 
-const hasSourceLabels = new WeakMap<object, boolean>();
 const selectorRulesByPush = new WeakMap<PushContext, Set<string>>();
 
 function labelsMatter(push: PushContext, vss: readonly { spec: unknown }[], namespace: string): boolean {
@@ -44,12 +43,7 @@ function labelsMatter(push: PushContext, vss: readonly { spec: unknown }[], name
     }
     selectorRulesByPush.set(push, namespaces);
   }
-  if (namespaces.has(namespace)) return true;
-  return vss.some((vs) => {
-    let v = hasSourceLabels.get(vs);
-    if (v === undefined) hasSourceLabels.set(vs, (v = JSON.stringify(vs.spec).includes('"sourceLabels"')));
-    return v;
-  });
+  return namespaces.has(namespace) || anySourceLabels(vss);
 }
 
 /**
