@@ -63,11 +63,9 @@ export function gatewayRoutes(docs: readonly Doc[], pods: readonly PodPlan[]): G
   return out;
 }
 
-/** A path worth curling for a route: the exact path, or a prefix completed with Bookinfo's first id. */
+/** A path worth curling for a route (regex matches have none). */
 export function examplePath(r: GatewayRoute): string | undefined {
-  if (r.match === 'exact') return r.path;
-  if (r.match === 'prefix') return r.path.endsWith('/') && r.path !== '/' ? `${r.path}0` : r.path;
-  return undefined;
+  return r.match === 'exact' || r.match === 'prefix' ? r.path : undefined;
 }
 
 /** Files holding a VirtualService that splits traffic by weight: the ones to edit for a live shift. */
@@ -97,7 +95,10 @@ export function banner(b: BannerInput): string {
       'and save; istiod pushes the change to every proxy within about a second.', '');
   }
   lines.push('Look inside:', `  ${b.istioctl} proxy-status --istiod ${b.monitoringAddr}`);
-  const first = b.proxies.find((p) => p.role === 'sidecar') ?? b.proxies[0];
+  // The sidecar behind the gateway's first route is the one with the most interesting routes.
+  const entryApp = routes[0]?.destination.split(/[.:]/)[0];
+  const entryPod = b.pods.find((p) => p.sidecar && p.labels.app === entryApp);
+  const first = b.proxies.find((p) => p.pod === entryPod?.name && p.namespace === entryPod.namespace) ?? b.proxies.find((p) => p.role === 'sidecar') ?? b.proxies[0];
   if (first) lines.push(`  ${b.istioctl} proxy-config routes ${first.pod}.${first.namespace} --admin-addr 127.0.0.1:${first.admin}`);
   lines.push(`  curl http://${b.monitoringAddr}/debug/syncz`, '');
   lines.push('Proxies (admin API on 127.0.0.1):');
