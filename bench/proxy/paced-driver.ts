@@ -2,6 +2,7 @@
 // rate over a few connections and prints latency percentiles as JSON. Latency is measured from the
 // moment a request was due, not when a connection became free, so a stall is not hidden
 // (no coordinated omission). Usage: node paced-driver.js PORT RPS SECONDS [CONNECTIONS] [PATH]
+// (PACED_HOST: the address to dial, default 127.0.0.1).
 import { connect, type Socket } from 'node:net';
 
 const [port, rps, seconds, conns = 16, path = '/'] = [
@@ -49,7 +50,7 @@ function parse(c: Conn): void {
 
 async function open(): Promise<Conn> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(port, process.env.PACED_HOST ?? '127.0.0.1');
     socket.setNoDelay(true);
     const c: Conn = { socket, due: 0, busy: false, buf: Buffer.alloc(0) };
     socket.once('connect', () => resolve(c));
