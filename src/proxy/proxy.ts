@@ -9,6 +9,8 @@ import { H2Downstream } from './http2/h2-downstream.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
 import { inspectConnection, listenerStats, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
+import { ListenerIndex, capturedLookup, restoresDestination } from './listener/handoff.js';
+import { restoreDestination, type DestinationLookup } from './listener/original-dst.js';
 import { compileHttpFilters } from './filters/http-filters.js';
 import { RouteTable } from './router/route-table.js';
 import { StatsRegistry } from './stats.js';
@@ -27,6 +29,9 @@ interface ListenerRuntime {
   defaultChain: ChainRuntime | undefined;
   /** tls_inspector / http_inspector to run before chain selection. */
   inspect: ListenerFilterPlan | undefined;
+  /** original_dst listener filter (implied by use_original_dst): restore each connection's destination. */
+  restore: boolean;
+  useOriginalDst: boolean;
   readonly connections: Set<DownstreamHandle>;
 }
 
@@ -34,6 +39,8 @@ export interface ProxyOptions {
   readonly onAccess?: (r: AccessRecord) => void;
   /** The dice of fault injection, CORS filter_enabled and mirror fractions (tests pass a seeded one). */
   readonly random?: () => number;
+  /** Original destination of captured connections; default SO_ORIGINAL_DST, else the local address (TPROXY). */
+  readonly originalDestination?: DestinationLookup;
 }
 
 export class Proxy {
@@ -43,6 +50,8 @@ export class Proxy {
   private routeTables = new Map<string, RouteTable>();
   private clusters = new Map<string, { json: string; cluster: Cluster }>();
   private readonly listeners = new Map<string, ListenerRuntime>();
+  /** Listeners by address:port, for use_original_dst handoff. */
+  private byAddress = new ListenerIndex<ListenerRuntime>();
 
   constructor(private readonly options: ProxyOptions = {}) {}
 
@@ -145,12 +154,20 @@ export class Proxy {
         existing.chains = chains;
         existing.defaultChain = defaultChain;
         existing.inspect = this.listenerFilterPlan(l);
+        existing.restore = restoresDestination(l);
+        existing.useOriginalDst = l.useOriginalDst === true;
         continue;
       }
       if (existing !== undefined) this.drainListener(existing);
       this.listeners.set(l.name, await this.bind(l, json, chains, defaultChain));
     }
     for (const [name, rt] of this.listeners) if (!keep.has(name)) this.drainListener(rt);
+    const index = new ListenerIndex<ListenerRuntime>();
+    for (const l of next) {
+      const rt = this.listeners.get(l.name);
+      if (rt !== undefined) index.add(l.address, l.port, rt);
+    }
+    this.byAddress = index;
   }
 
   private listenerFilterPlan(l: ListenerConfig): ListenerFilterPlan | undefined {
@@ -166,8 +183,46 @@ export class Proxy {
 
   private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<ChainRuntime>[], defaultChain: ChainRuntime | undefined): Promise<ListenerRuntime> {
     const connections = new Set<DownstreamHandle>();
-    const rt: ListenerRuntime = { name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, inspect: this.listenerFilterPlan(l), connections };
-    const dispatch = (socket: Socket, found: Inspected | undefined): void => {
+    const rt: ListenerRuntime = {
+      name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, inspect: this.listenerFilterPlan(l),
+      restore: restoresDestination(l), useOriginalDst: l.useOriginalDst === true, connections,
+    };
+    const ls = listenerStats(this.stats, l.address, l.port);
+    const server = createServer({ noDelay: true }, (socket: Socket) => {
+      ls.downstream_cx_total++;
+      ls.downstream_cx_active++;
+      socket.once('close', () => { ls.downstream_cx_active--; });
+      this.accept(rt, socket);
+    });
+    (rt as { server: Server }).server = server;
+    // bind_to_port false: a listener that only receives connections handed off by use_original_dst.
+    if (l.bindToPort === false) return Promise.resolve(rt);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(l.port, l.address, () => {
+        server.off('error', reject);
+        resolve(rt);
+      });
+    });
+  }
+
+  /** A connection accepted on `rt`: restore its destination, hand it off, or serve it here. */
+  private accept(rt: ListenerRuntime, socket: Socket): void {
+    if (rt.restore) {
+      const dst = (this.options.originalDestination ?? capturedLookup)(socket);
+      if (dst !== undefined) {
+        restoreDestination(socket, dst);
+        // Envoy's use_original_dst: the listener for the exact IP:port, else the wildcard one for the port.
+        const target = rt.useOriginalDst ? this.byAddress.find(dst.address, dst.port) : undefined;
+        if (target !== undefined && target !== rt) return this.serve(target, socket);
+      }
+    }
+    this.serve(rt, socket);
+  }
+
+  private serve(rt: ListenerRuntime, socket: Socket): void {
+    const connections = rt.connections;
+    const dispatch = (found: Inspected | undefined): void => {
       const ctx = selectFilterChain(rt.chains, {
         destinationAddress: socket.localAddress ?? '',
         destinationPort: socket.localPort ?? 0,
@@ -183,30 +238,17 @@ export class Proxy {
       }
       serveConnection(socket, ctx, connections, undefined, found?.initial);
     };
-    const ls = listenerStats(this.stats, l.address, l.port);
-    const server = createServer({ noDelay: true }, (socket: Socket) => {
-      ls.downstream_cx_total++;
-      ls.downstream_cx_active++;
-      socket.once('close', () => { ls.downstream_cx_active--; });
-      if (rt.inspect === undefined) dispatch(socket, undefined);
-      else {
-        // Tracked while inspecting so that close() can end a connection that never sent a byte.
-        const pending: DownstreamHandle = { closeAfterResponse: false, destroy: () => socket.destroy() };
-        connections.add(pending);
-        socket.once('close', () => connections.delete(pending));
-        inspectConnection(socket, rt.inspect, (found) => {
-          connections.delete(pending);
-          dispatch(socket, found);
-        });
-      }
-    });
-    (rt as { server: Server }).server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(l.port, l.address, () => {
-        server.off('error', reject);
-        resolve(rt);
-      });
+    if (rt.inspect === undefined) {
+      dispatch(undefined);
+      return;
+    }
+    // Tracked while inspecting so that close() can end a connection that never sent a byte.
+    const pending: DownstreamHandle = { closeAfterResponse: false, destroy: () => socket.destroy() };
+    connections.add(pending);
+    socket.once('close', () => connections.delete(pending));
+    inspectConnection(socket, rt.inspect, (found) => {
+      connections.delete(pending);
+      dispatch(found);
     });
   }
 

@@ -9,6 +9,7 @@ import type { DownstreamConnection } from './downstream.js';
 import { RequestHeaders } from './http1/headers.js';
 import type { RequestHead } from './http1/parse-head.js';
 import { lastChunk } from './http2/chunked-decoder.js';
+import { restoredDestination } from './listener/original-dst.js';
 import { Exchange } from './router/exchange.js';
 import type { HeaderMutation } from './router/header-ops.js';
 import type { ResponseStart } from './upstream/upstream-stream.js';
@@ -71,6 +72,10 @@ export class Stream extends Exchange {
 
   protected get remotePort(): number {
     return this.conn.socket.remotePort ?? 0;
+  }
+
+  protected override get downstreamDestination(): { address: string; port: number } | undefined {
+    return restoredDestination(this.conn.socket);
   }
 
   onRequestBodyError(): void {

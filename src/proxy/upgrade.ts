@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { HcmContext } from './hcm-context.js';
 import type { RequestHeaders } from './http1/headers.js';
 import { HeadError, parseResponseHead, type RequestHead } from './http1/parse-head.js';
+import { restoredDestination } from './listener/original-dst.js';
 import { mutateRequestHeaders } from './request-headers.js';
 import { LocalReplies, type LocalReply } from './response-flags.js';
 import { routeRequest } from './route-request.js';
@@ -75,7 +76,7 @@ export class UpgradeTunnel {
     this.responseMutations = r.responseMutations;
     const cluster = r.cluster;
     this.cluster = cluster;
-    const host = cluster.pick();
+    const host = cluster.originalDst === undefined ? cluster.pick() : cluster.pick({ hash: undefined, attempt: 0, destination: restoredDestination(this.down), header: (n) => h.get(n) });
     if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
     if (cluster.activeConnections >= cluster.maxConnections || cluster.activeRequests >= cluster.maxRequests) {
       cluster.stats.upstream_cx_overflow++;
@@ -88,7 +89,7 @@ export class UpgradeTunnel {
     cluster.stats.upstream_rq_active++;
     cluster.stats.upstream_cx_total++;
     cluster.stats.upstream_cx_active++;
-    const up = connect({ host: host.address, port: host.port, noDelay: true });
+    const up = connect(host.connectOptions());
     this.up = up;
     let connected = false;
     this.timer = setTimeout(() => {

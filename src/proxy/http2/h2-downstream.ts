@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { HcmContext } from '../hcm-context.js';
+import { carryDestination } from '../listener/original-dst.js';
 import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_WINDOW_SIZE } from './h2-pool.js';
 import { H2Stream } from './h2-stream.js';
 
@@ -89,6 +90,7 @@ export class H2Downstream {
     // preface) cannot be pushed back; such a connection goes through a replaying JS stream.
     // Connections known to be HTTP/2 up front (codec HTTP2, ALPN h2) take the native path.
     const transport = initial === undefined ? socket : new Replayed(socket, initial);
+    if (transport !== socket) carryDestination(socket, transport); // ORIGINAL_DST clusters read it through the session
     // Node's http2 server takes over a socket it did not accept through 'connection'; 'session' fires synchronously.
     this.attaching = handle;
     this.server.emit('connection', transport);

@@ -123,7 +123,7 @@ export class H2Pool {
     const session = connect(`http://${address.includes(':') ? `[${address}]` : address}:${port}`, {
       settings: { enablePush: false, initialWindowSize: this.streamWindow },
       // Nagle would hold small frames back for the peer's delayed ACK (tens of ms per request).
-      createConnection: () => netConnect({ host: address, port, noDelay: true }),
+      createConnection: () => netConnect(this.host.connectOptions()),
     });
     const conn = new H2Connection(session, this);
     this.conns.push(conn);

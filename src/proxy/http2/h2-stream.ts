@@ -6,6 +6,7 @@
 import { constants, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { HcmContext } from '../hcm-context.js';
 import { RequestHeaders } from '../http1/headers.js';
+import { restoredDestination } from '../listener/original-dst.js';
 import { Exchange } from '../router/exchange.js';
 import type { HeaderMutation } from '../router/header-ops.js';
 import type { ResponseStart } from '../upstream/upstream-stream.js';
@@ -82,6 +83,10 @@ export class H2Stream extends Exchange {
 
   protected get remotePort(): number {
     return this.ds.session?.socket?.remotePort ?? 0;
+  }
+
+  protected override get downstreamDestination(): { address: string; port: number } | undefined {
+    return restoredDestination(this.ds.session?.socket);
   }
 
   protected pauseRequest(): void {

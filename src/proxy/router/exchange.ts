@@ -116,6 +116,10 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
 
   protected abstract get remoteAddress(): string;
   protected abstract get remotePort(): number;
+  /** The downstream connection's restored original destination (ORIGINAL_DST clusters); codecs that know it override. */
+  protected get downstreamDestination(): PickContext['destination'] {
+    return undefined;
+  }
   /** Sends (or holds back, to coalesce with the body) the response head; headers are final. */
   protected abstract sendHead(r: ResponseStart): void;
   protected abstract sendData(data: Buffer): boolean;
@@ -175,6 +179,10 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     if (cluster.activeRequests >= cluster.maxRequests) {
       stats.upstream_rq_pending_overflow++;
       return this.localReply(LocalReplies.overflow);
+    }
+    if (cluster.originalDst !== undefined) {
+      // ORIGINAL_DST: the host is where this connection was going (or what the request's header names).
+      this.pickCtx = { hash: this.pickCtx?.hash, attempt: 0, destination: this.downstreamDestination, header: (n) => this.headers.get(n) };
     }
     const host = cluster.pick(this.pickCtx);
     if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
@@ -516,7 +524,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     const tries = rr.policy.previousHosts ? rr.policy.hostSelectionMaxAttempts + 1 : 1;
     let host: Host | undefined;
     for (let i = 0; i < tries; i++) {
-      host = c.pick({ hash: this.pickCtx?.hash, attempt: i });
+      host = c.pick({ ...this.pickCtx, hash: this.pickCtx?.hash, attempt: i });
       if (host === undefined || !rr.policy.previousHosts || !rr.hosts.includes(host)) break;
     }
     if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);

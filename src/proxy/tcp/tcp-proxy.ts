@@ -4,6 +4,7 @@
 import { connect, type Socket } from 'node:net';
 import type { TcpProxy } from '../config/types.js';
 import type { TcpStats } from '../stats.js';
+import { restoredDestination } from '../listener/original-dst.js';
 import type { Cluster, Host } from '../upstream/cluster.js';
 
 /** Envoy's default tcp_proxy idle timeout. */
@@ -69,7 +70,8 @@ export class TcpProxySession {
 
   private connectUpstream(): void {
     const c = this.cluster!;
-    const host = c.pick();
+    // ORIGINAL_DST (Istio's passthrough clusters): connect where the client was going.
+    const host = c.originalDst === undefined ? c.pick() : c.pick({ hash: undefined, attempt: 0, destination: restoredDestination(this.down) });
     if (host === undefined) {
       c.stats.upstream_cx_none_healthy++;
       this.close();
@@ -85,7 +87,7 @@ export class TcpProxySession {
     c.activeConnections++;
     c.stats.upstream_cx_total++;
     c.stats.upstream_cx_active++;
-    const up = connect({ host: host.address, port: host.port, noDelay: true, allowHalfOpen: true });
+    const up = connect({ ...host.connectOptions(), allowHalfOpen: true });
     this.upstream = up;
     let connected = false;
     const timer = setTimeout(() => {

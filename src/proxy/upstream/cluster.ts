@@ -7,6 +7,7 @@ import { HostOutlierState, OutlierDetector, OutlierStats } from './outlier-detec
 import type { ClusterStats } from '../stats.js';
 import { UpstreamConnection } from './connection.js';
 import type { AttemptWaiter } from './upstream-stream.js';
+import { OriginalDstHosts } from './original-dst-hosts.js';
 
 const DEFAULT_THRESHOLD = 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -55,6 +56,17 @@ export class Host {
 
   get key(): string {
     return `${this.address}:${this.port}`;
+  }
+
+  /** upstream_bind_config: the source address of connections to this host. */
+  get localAddress(): string | undefined {
+    return this.cluster.config.upstreamBindAddress;
+  }
+
+  /** Options for `net.connect` to this host (every upstream codec connects through them). */
+  connectOptions(): { host: string; port: number; noDelay: true; localAddress?: string } {
+    const local = this.cluster.config.upstreamBindAddress;
+    return local === undefined ? { host: this.address, port: this.port, noDelay: true } : { host: this.address, port: this.port, noDelay: true, localAddress: local };
   }
 
   /** Hands `w` an idle connection now, or queues it and opens a connection if the breakers allow. */
@@ -184,6 +196,8 @@ export class Cluster {
   private readonly lb: LoadBalancer<Host & LbHost>;
   /** Present only when the cluster configures outlier detection. */
   readonly outlier: OutlierDetector<Host> | undefined;
+  /** ORIGINAL_DST clusters: hosts made per downstream destination instead of from endpoints. */
+  readonly originalDst: OriginalDstHosts<Host> | undefined;
   /** Retries in flight, bounded by max_retries or the retry budget. */
   activeRetries = 0;
   private readonly maxRetries: number;
@@ -233,6 +247,16 @@ export class Cluster {
       this.outlier.start();
     }
     if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
+    if (config.type === 'ORIGINAL_DST') {
+      this.originalDst = new OriginalDstHosts<Host>(config, {
+        makeHost: (address, port) => new Host(this, address, port, { address, port }),
+        membershipChanged: (hosts) => {
+          this.hosts = [...hosts];
+          this.stats.membership_total = hosts.length;
+          this.stats.membership_healthy = hosts.length;
+        },
+      });
+    }
     const sweepEvery = Math.max(250, Math.min(this.idleTimeoutMs / 4, 60_000));
     this.sweeper = setInterval(() => {
       const now = Date.now();
@@ -286,11 +310,12 @@ export class Cluster {
 
   /** The host for the next request, or undefined when there is none (503 UH). */
   pick(ctx?: PickContext): Host | undefined {
-    return this.lb.pick(ctx);
+    return this.originalDst === undefined ? this.lb.pick(ctx) : this.originalDst.pick(ctx);
   }
 
   close(): void {
     this.outlier?.close();
+    this.originalDst?.close();
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     for (const h of this.hosts) h.drain();

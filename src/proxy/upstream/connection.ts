@@ -13,6 +13,8 @@ const MAX_RESPONSE_HEADERS = 100;
 /** Where a finished exchange's connection goes back (the host's keep-alive pool). */
 export interface ConnectionPool {
   release(conn: UpstreamConnection): void;
+  /** The cluster's upstream_bind_config source address, when it sets one. */
+  readonly localAddress?: string;
 }
 
 const enum R { Idle, Head, Length, Chunked, Close }
@@ -43,7 +45,8 @@ export class UpstreamConnection implements UpstreamStream {
     onConnect: (c: UpstreamConnection) => void,
     private readonly onClose: (c: UpstreamConnection, hadReceiver: boolean, connected: boolean) => void,
   ) {
-    this.socket = connect({ host: address, port, noDelay: true });
+    const localAddress = pool.localAddress;
+    this.socket = connect(localAddress === undefined ? { host: address, port, noDelay: true } : { host: address, port, noDelay: true, localAddress });
     this.socket.once('connect', () => {
       this.connected = true;
       onConnect(this);

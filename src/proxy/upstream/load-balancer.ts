@@ -39,6 +39,10 @@ export interface PickContext {
   readonly hash: bigint | undefined;
   /** 0 for the first choice; > 0 when a retry host predicate rejected earlier choices. */
   readonly attempt: number;
+  /** ORIGINAL_DST clusters: the downstream connection's restored destination. */
+  readonly destination?: { readonly address: string; readonly port: number };
+  /** ORIGINAL_DST clusters with use_http_header: the request's header by lower-case name. */
+  readonly header?: (name: string) => string | undefined;
 }
 
 /** One list of hosts balanced with the cluster's policy. */
