@@ -2,7 +2,6 @@
 // routes by Host, as the real egress listener's route table does, and records what it got.
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { SAMPLE_APPS, listen, serve, workloadFromEnv } from './index.js';
 
