@@ -3,8 +3,15 @@
 // keys because only it knows which inputs it reads; the cache (src/xds) owns storage and
 // invalidation. A key must name every input that can differ between two proxies in one push;
 // `deps` name the configs whose change invalidates the entry across pushes.
+import type { Config } from '../../api/config.js';
 import type { Labels } from '../model/labels.js';
+import type { Proxy } from '../model/proxy.js';
+import { KINDS, type PushContext } from '../model/push-context.js';
 import type { Service } from '../model/service.js';
+import { localityString } from '../model/endpoint.js';
+import type { MeshConfig } from '../../api/mesh/index.js';
+import { translationMesh } from './endpoint/mesh-settings.js';
+import { proxyLocality } from './endpoint/proxy-instances.js';
 
 /** One resource (or a small group built together) with the identity of its inputs. */
 export interface CacheableUnit<T> {
@@ -43,4 +50,59 @@ export function anySourceLabels(vss: readonly { readonly spec: unknown }[]): boo
     if (v === undefined) sourceLabelled.set(vs, (v = JSON.stringify(vs.spec).includes('"sourceLabels"')));
     return v;
   });
+}
+
+interface RuleFacts {
+  /** Namespaces with a DestinationRule that has a workload selector (honoured only there). */
+  readonly selectorNamespaces: ReadonlySet<string>;
+  readonly failoverPriority: boolean;
+}
+const rulesByPush = new WeakMap<PushContext, RuleFacts>();
+
+function ruleFacts(push: PushContext): RuleFacts {
+  let f = rulesByPush.get(push);
+  if (f) return f;
+  const selectorNamespaces = new Set<string>();
+  let failoverPriority = false;
+  for (const dr of push.snapshot.list(KINDS.destinationRule) as readonly Config<{ workloadSelector?: unknown }>[]) {
+    if (dr.spec.workloadSelector !== undefined) selectorNamespaces.add(dr.meta.namespace);
+    failoverPriority ||= JSON.stringify(dr.spec).includes('"failoverPriority"');
+  }
+  rulesByPush.set(push, (f = { selectorNamespaces, failoverPriority }));
+  return f;
+}
+
+/** Namespaces where a DestinationRule's workload selector makes the client's labels matter. */
+export function selectorRuleNamespaces(push: PushContext): ReadonlySet<string> {
+  return ruleFacts(push).selectorNamespaces;
+}
+
+type ClassProxy = Pick<Proxy, 'type' | 'configNamespace' | 'labels' | 'ipAddresses' | 'locality'>;
+
+/**
+ * Proxies with equal class keys get the same outbound clusters from one push: same type and
+ * Sidecar scope, same labels where a selector DestinationRule in their namespace could pick by
+ * them, and, when DNS clusters (endpoints inline) are in scope, the same IP family, locality and labels.
+ */
+export function clusterClassKey(proxy: ClassProxy, push: PushContext): string {
+  const scope = push.sidecarScope(proxy);
+  const sidecar = scope.sidecar ? `${scope.sidecar.meta.namespace}/${scope.sidecar.meta.name}` : '';
+  const dns = scope.services.some((s) => s.resolution === 'DNSLB' || s.resolution === 'DNSRoundRobinLB');
+  const labels = dns || ruleFacts(push).selectorNamespaces.has(proxy.configNamespace) ? labelsKey(proxy.labels) : '';
+  const client = dns ? `${proxy.ipAddresses.join(',')}|${localityString(proxyLocality(proxy, push))}` : '';
+  return `${proxy.type}|${proxy.configNamespace}|${scope.namespace}|${sidecar}|${labels}|${client}`;
+}
+
+/**
+ * Proxies with equal class keys get the same assignment for every cluster name from one push:
+ * as clusterClassKey, plus the locality (locality load balancing) and the labels wherever a
+ * failoverPriority setting exists.
+ */
+export function endpointClassKey(proxy: ClassProxy, push: PushContext, mesh?: MeshConfig): string {
+  const scope = push.sidecarScope(proxy);
+  const sidecar = scope.sidecar ? `${scope.sidecar.meta.namespace}/${scope.sidecar.meta.name}` : '';
+  const f = ruleFacts(push);
+  const meshFailoverPriority = (translationMesh(mesh).localityLbSetting?.failoverPriority?.length ?? 0) > 0;
+  const labels = meshFailoverPriority || f.failoverPriority || f.selectorNamespaces.has(proxy.configNamespace) ? labelsKey(proxy.labels) : '';
+  return `${proxy.type}|${proxy.configNamespace}|${scope.namespace}|${sidecar}|${labels}|${localityString(proxyLocality(proxy, push))}`;
 }

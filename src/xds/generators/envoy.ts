@@ -5,7 +5,7 @@
 // per distinct input (pilot's CacheableUnit keys) and shared by every proxy; inbound stays per proxy.
 import type { MeshConfig } from '../../api/mesh/index.js';
 import type { PushContext } from '../../pilot/model/push-context.js';
-import type { CacheableUnit } from '../../pilot/networking/cache-key.js';
+import { clusterClassKey, endpointClassKey, type CacheableUnit } from '../../pilot/networking/cache-key.js';
 import { clusterUnits } from '../../pilot/networking/cluster/index.js';
 import { endpointUnit } from '../../pilot/networking/endpoint/index.js';
 import { listenerUnits } from '../../pilot/networking/listener/index.js';
@@ -66,23 +66,34 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       return assemble(out);
     },
   };
+  // Per push, proxies of one class share their outbound clusters and load assignments outright,
+  // so the per-proxy work is a lookup instead of one cache key per service (pilot's class keys).
+  const clusterClasses = new WeakMap<PushContext, Map<string, GeneratedResource[]>>();
+  const endpointClasses = new WeakMap<PushContext, Map<string, Map<string, readonly GeneratedResource[]>>>();
   const cds: G = {
     generate: (proxy, _w, req) => {
       const push = req.push;
       if (!push) return undefined;
       const { outbound, own } = clusterUnits(proxy, push, opts);
-      const out: GeneratedResource[] = [];
+      let classes = clusterClasses.get(push);
+      if (!classes && cache) clusterClasses.set(push, (classes = new Map()));
+      const classKey = classes && clusterClassKey(proxy, push);
+      let shared = classKey === undefined ? undefined : classes?.get(classKey);
+      if (!shared) {
+        shared = [];
+        for (const u of outbound()) {
+          shared.push(...cached(cache, TypeUrl.Cluster, u, push, (cs) => cs.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c))));
+        }
+        if (classKey !== undefined) classes?.set(classKey, shared);
+      }
       // Names are unique; on a conflict (two services, one hostname) the first wins, as buildClusters.
+      const out: GeneratedResource[] = [];
       const seen = new Set<string>();
-      const add = (r: GeneratedResource) => {
-        if (seen.has(r.name)) return;
+      for (const r of [...shared, ...own.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c))]) {
+        if (seen.has(r.name)) continue;
         seen.add(r.name);
         out.push(r);
-      };
-      for (const u of outbound) {
-        for (const r of cached(cache, TypeUrl.Cluster, u, push, (cs) => cs.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c)))) add(r);
       }
-      for (const c of own) add(encodeResource(TypeUrl.Cluster, c.name ?? '', c));
       return assemble(out);
     },
   };
@@ -92,11 +103,24 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       if (!push) return undefined;
       // Incremental EDS: a delta stream gets only the assignments of the services the push changed.
       const hosts = w.incremental ? changedHosts(req) : undefined;
+      let classes = endpointClasses.get(push);
+      if (!classes && cache) endpointClasses.set(push, (classes = new Map()));
+      let byName: Map<string, readonly GeneratedResource[]> | undefined;
+      if (classes) {
+        const classKey = endpointClassKey(proxy, push, mesh);
+        byName = classes.get(classKey);
+        if (!byName) classes.set(classKey, (byName = new Map()));
+      }
       const out: GeneratedResource[] = [];
       for (const name of w.names) {
         if (hosts && !hosts.has(name.slice(name.lastIndexOf('|') + 1))) continue;
-        out.push(...cached(cache, TypeUrl.ClusterLoadAssignment, endpointUnit(proxy, push, name, opts), push,
-          (cla) => [encodeResource(TypeUrl.ClusterLoadAssignment, cla.cluster_name ?? name, cla)]));
+        let rs = byName?.get(name);
+        if (!rs) {
+          rs = cached(cache, TypeUrl.ClusterLoadAssignment, endpointUnit(proxy, push, name, opts), push,
+            (cla) => [encodeResource(TypeUrl.ClusterLoadAssignment, cla.cluster_name ?? name, cla)]);
+          byName?.set(name, rs);
+        }
+        out.push(...rs);
       }
       return assemble(out, hosts !== undefined);
     },

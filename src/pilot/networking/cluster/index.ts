@@ -35,9 +35,9 @@ export function buildClusters(proxy: Client, push: PushContext, opts: ClusterOpt
  * the clusters that are this proxy's own (inbound, passthrough). Flattened in order and deduplicated
  * by name (first wins) they equal buildClusters.
  */
-export function clusterUnits(proxy: Client, push: PushContext, opts: ClusterOptions = {}): { outbound: CacheableUnit<Cluster[]>[]; own: Cluster[] } {
+export function clusterUnits(proxy: Client, push: PushContext, opts: ClusterOptions = {}): { outbound: () => CacheableUnit<Cluster[]>[]; own: Cluster[] } {
   const mesh = translationMesh(opts.mesh);
-  return { outbound: outboundClusterUnits(proxy, push, mesh, opts), own: proxyOwnClusters(proxy, push, opts) };
+  return { outbound: () => outboundClusterUnits(proxy, push, mesh, opts), own: proxyOwnClusters(proxy, push, opts) };
 }
 
 function proxyOwnClusters(proxy: Client, push: PushContext, opts: ClusterOptions): Cluster[] {

@@ -2,9 +2,8 @@
 // one proxy. Sidecars get per-port route configs (`9080`) with a virtual host per service plus the
 // allow_any/block_all catch-all; gateways get `http.<port>` / `https.<port>.<name>.<gw>.<ns>`.
 import type { RouteConfiguration } from '../../../xds-api/index.js';
-import type { Config } from '../../../api/config.js';
-import { KINDS, type PushContext } from '../../model/push-context.js';
-import { ANY_CONFIG, anySourceLabels, labelsKey, type CacheableUnit } from '../cache-key.js';
+import type { PushContext } from '../../model/push-context.js';
+import { ANY_CONFIG, anySourceLabels, labelsKey, selectorRuleNamespaces, type CacheableUnit } from '../cache-key.js';
 import { buildGatewayRouteConfig } from './gateway-routes.js';
 import { buildSidecarRouteConfig, type RouteProxy } from './sidecar-routes.js';
 
@@ -32,18 +31,8 @@ export function routeUnit(proxy: RouteProxy, push: PushContext, routeName: strin
   return { key: `${proxy.type}|${routeName}|${scope.namespace}|${sidecar}|${proxy.dnsDomain ?? ''}|${labels}`, deps: [ANY_CONFIG], build };
 }
 
-const selectorRulesByPush = new WeakMap<PushContext, Set<string>>();
-
 function labelsMatter(push: PushContext, vss: readonly { spec: unknown }[], namespace: string): boolean {
-  let namespaces = selectorRulesByPush.get(push);
-  if (!namespaces) {
-    namespaces = new Set();
-    for (const dr of push.snapshot.list(KINDS.destinationRule) as readonly Config<{ workloadSelector?: unknown }>[]) {
-      if (dr.spec.workloadSelector !== undefined) namespaces.add(dr.meta.namespace);
-    }
-    selectorRulesByPush.set(push, namespaces);
-  }
-  return namespaces.has(namespace) || anySourceLabels(vss);
+  return selectorRuleNamespaces(push).has(namespace) || anySourceLabels(vss);
 }
 
 /**
