@@ -9,13 +9,14 @@
 // (wrk -c16, Connection: close: one capture each), and TCP (wrk through tcp_proxy). Root only;
 // bounded (~2.5 min); every process is stopped by PID and both namespaces are deleted, on failure too.
 // Knobs: BENCH_REPS (3), BENCH_SECONDS (3; the churn and TCP runs take 2/3 of it).
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CAPTURE_FLAGS, Network, PROXY_UID, e2eSkipReason, nodeFlags, type Host, type Proc } from '../test/e2e/harness/index.js';
 import { originalDestinationUnavailable } from '../src/proxy/capture/index.js';
-import { CAPTURE_PORT, backendConf, capturedBootstrap, explicitBootstrap, haproxyConf, type Ports } from './capture/configs.js';
+import { CAPTURE_PORT, backendConf, capturedBootstrap, explicitBootstrap, haproxyConf, statPrefixes, type Ports } from './capture/configs.js';
+import { checkServed, type Sent } from './capture/served.js';
 import { paced, wrk, type Target, type WrkResult } from './capture/loads.js';
 import { captureRatios, emptySamples, summarize, table, type Samples, type TableRow } from './capture/report.js';
 import { cpuSeconds, peakRssMiB, sleep } from './proxy/procs.js';
@@ -31,6 +32,7 @@ const BACKEND: Ports = { http: 8080, tcp: 9090 };
 const EXPLICIT: Ports = { http: 15180, tcp: 15190 };
 const HAPROXY: Ports = { http: 15280, tcp: 15290 };
 const ADMIN = { explicit: 15010, captured: 15000 };
+const STAT = statPrefixes(BACKEND);
 
 const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const script = (rel: string): string => fileURLToPath(new URL(`${rel}${ext}`, import.meta.url));
@@ -45,14 +47,13 @@ interface Subject {
   /** Admin port of an istio-ts process, to check it served what the drivers sent. */
   readonly admin?: number;
   readonly samples: Record<Workload, Samples>;
-  /** Requests the drivers completed against this subject, per stat family. */
-  sentHttp: number;
-  sentTcpConns: number;
+  /** What the drivers completed against this subject: HTTP requests (churn: one connection each), TCP connections. */
+  readonly sent: Sent;
 }
 
 function subject(name: string, http: Target, tcp: Target | undefined, proc?: Proc, admin?: number): Subject {
   return {
-    name, http, tcp, proc, admin, sentHttp: 0, sentTcpConns: 0,
+    name, http, tcp, proc, admin, sent: { http: 0, churn: 0, tcpConns: 0 },
     samples: { sat: emptySamples(), paced: emptySamples(), churn: emptySamples(), tcp: emptySamples() },
   };
 }
@@ -83,8 +84,8 @@ async function sanity(client: Host, s: Subject): Promise<void> {
     if (r.code !== 0 || r.status !== 200 || r.body.length !== 1024) {
       throw new Error(`${s.name}: GET http://${t.host}:${t.port}/ gave curl exit ${r.code}, status ${r.status}, ${r.body.length} bytes: ${r.stderr}${s.proc ? `\n${s.proc.describe()}` : ''}`);
     }
-    if (t === s.http) s.sentHttp++;
-    else s.sentTcpConns++;
+    if (t === s.http) s.sent.http++;
+    else s.sent.tcpConns++;
   }
 }
 
@@ -107,30 +108,39 @@ function record(into: Samples, w: WrkResult, cpuPer1k: number): void {
   into.errors += w.errors;
 }
 
-async function round(client: Host, s: Subject): Promise<void> {
-  const sat = await withCpu(s, () => wrk(client, s.http, { seconds: SECONDS, connections: 32 }), (r) => r.requests);
-  record(s.samples.sat, sat.r, sat.cpuPer1k);
-  s.sentHttp += sat.r.requests;
-  await sleep(200);
-  const p = await withCpu(s, () => paced(client, script('./proxy/paced-driver'), nodeFlags(), s.http, RATE, SECONDS), (r) => r.requests);
-  s.samples.paced.rps.push(p.r.requests / SECONDS);
-  s.samples.paced.cpuPer1k.push(p.cpuPer1k);
-  s.samples.paced.p50.push(p.r.p50);
-  s.samples.paced.p90.push(p.r.p90);
-  s.samples.paced.p99.push(p.r.p99);
-  s.samples.paced.errors += p.r.errors + p.r.nonOk;
-  s.sentHttp += p.r.requests;
-  await sleep(200);
-  const churn = await withCpu(s, () => wrk(client, s.http, { seconds: SHORT, connections: 16, closeEach: true }), (r) => r.requests);
-  record(s.samples.churn, churn.r, churn.cpuPer1k);
-  s.sentHttp += churn.r.requests;
-  if (s.tcp) {
-    await sleep(200);
+/** One measured run of workload `w` against `s`, recorded into its samples. */
+async function run(client: Host, s: Subject, w: Workload): Promise<void> {
+  if (w === 'paced') {
+    const p = await withCpu(s, () => paced(client, script('./proxy/paced-driver'), nodeFlags(), s.http, RATE, SECONDS), (r) => r.requests);
+    const into = s.samples.paced;
+    into.rps.push(p.r.requests / SECONDS);
+    into.cpuPer1k.push(p.cpuPer1k);
+    into.p50.push(p.r.p50);
+    into.p90.push(p.r.p90);
+    into.p99.push(p.r.p99);
+    into.errors += p.r.errors + p.r.nonOk;
+    s.sent.http += p.r.requests;
+  } else if (w === 'tcp') {
+    if (s.tcp === undefined) return;
     const tcp = await withCpu(s, () => wrk(client, s.tcp!, { seconds: SHORT, connections: 32 }), (r) => r.requests);
     record(s.samples.tcp, tcp.r, tcp.cpuPer1k);
-    s.sentTcpConns += 32;
+    s.sent.tcpConns += 32;
+  } else {
+    const churn = w === 'churn';
+    const o = churn ? { seconds: SHORT, connections: 16, closeEach: true } : { seconds: SECONDS, connections: 32 };
+    const r = await withCpu(s, () => wrk(client, s.http, o), (x) => x.requests);
+    record(s.samples[w], r.r, r.cpuPer1k);
+    s.sent.http += r.r.requests;
+    if (churn) s.sent.churn += r.r.requests;
   }
   await sleep(200);
+}
+
+/** A round: every workload in turn, each against every target back to back, so the runs compared sit close in time. */
+async function round(client: Host, subjects: readonly Subject[], i: number): Promise<void> {
+  for (const w of ['sat', 'paced', 'churn', 'tcp'] as const) {
+    for (let k = 0; k < subjects.length; k++) await run(client, subjects[(i + k) % subjects.length], w);
+  }
 }
 
 async function main(): Promise<void> {
@@ -153,6 +163,8 @@ async function main(): Promise<void> {
   }
   const subjects: Subject[] = [];
   let rounds = 0;
+  let captures = 0;
+  let verified = false;
   try {
     net = await Network.create({ hosts: ['client', 'server'], subnet: '10.251.0' });
     const client = net.host('client');
@@ -169,6 +181,11 @@ async function main(): Promise<void> {
     await client.waitForPort(HAPROXY.tcp, { proc: haproxy });
     await client.waitForPort(EXPLICIT.tcp, { proc: explicit });
     await client.waitForPort(CAPTURE_PORT, { proc: captured });
+    // CPU and RSS are read from these PIDs: `ip netns exec` and `setpriv` exec, so they must be the servers themselves.
+    for (const [p, comm] of [[haproxy, 'haproxy'], [explicit, 'node'], [captured, 'node']] as const) {
+      const seen = readFileSync(`/proc/${p.pid}/comm`, 'utf8').trim();
+      if (seen !== comm) throw new Error(`${p.name}: pid ${p.pid} is '${seen}', not '${comm}'`);
+    }
     await client.capture(CAPTURE_FLAGS);
 
     const loop = (port: number): Target => ({ host: '127.0.0.1', port });
@@ -182,12 +199,12 @@ async function main(): Promise<void> {
     for (const s of subjects) {
       // Warm-up (JIT, pools); not recorded.
       const w = await wrk(client, s.http, { seconds: 1, connections: 32 });
-      s.sentHttp += w.requests;
+      s.sent.http += w.requests;
     }
     const perRound = (Date.now() - started) / 1000;
     for (let i = 0; i < REPS; i++) {
       const t0 = Date.now();
-      for (let k = 0; k < subjects.length; k++) await round(client, subjects[(i + k) % subjects.length]);
+      await round(client, subjects, i);
       rounds++;
       console.error(`capture bench: round ${i + 1}/${REPS} took ${((Date.now() - t0) / 1000).toFixed(1)} s (setup ${perRound.toFixed(1)} s)`);
       if (i + 1 < REPS && Date.now() - started + (Date.now() - t0) > BUDGET_MS) {
@@ -195,36 +212,28 @@ async function main(): Promise<void> {
         break;
       }
     }
-    await verifyServed(client, subjects);
+    for (const s of subjects) {
+      if (s.admin === undefined) continue;
+      const cx = checkServed(s.name, s.sent, await stats(client, s.admin), { captured: s.admin === ADMIN.captured, prefixes: STAT, capturePort: CAPTURE_PORT, slack: 32 * 4 * (rounds + 1) });
+      if (s.admin === ADMIN.captured) captures = cx;
+    }
+    verified = true;
   } finally {
     const rss = new Map(subjects.filter((s) => s.proc?.pid !== undefined && s.proc.running).map((s) => [s.name, peakRssMiB(s.proc!.pid!)]));
     await cleanup();
-    if (rounds > 0) print(subjects, rss, rounds, load0, loadavg()[0], (Date.now() - started) / 1000);
+    if (verified) print(subjects, rss, { rounds, captures, load0, load1: loadavg()[0], wall: (Date.now() - started) / 1000 });
   }
 }
 
-/**
- * The captured proxy must have served every captured request (it cannot have reached nginx any
- * other way), and the explicit one must not have seen any of them.
- */
-async function verifyServed(client: Host, subjects: readonly Subject[]): Promise<void> {
-  for (const s of subjects) {
-    if (s.admin === undefined) continue;
-    const st = await stats(client, s.admin);
-    const rq = st.get('http.outbound_0.0.0.0_http.downstream_rq_total') ?? 0;
-    // wrk stops with up to one request per connection in flight; those reached the proxy too.
-    if (rq < s.sentHttp || rq > s.sentHttp + 32 * 8 * REPS) {
-      throw new Error(`${s.name}: the proxy counted ${rq} HTTP requests, the drivers completed ${s.sentHttp}: traffic did not take the path under test`);
-    }
-  }
-}
+interface RunInfo { readonly rounds: number; readonly captures: number; readonly load0: number; readonly load1: number; readonly wall: number }
 
-function print(subjects: readonly Subject[], rss: Map<string, number>, rounds: number, load0: number, load1: number, wall: number): void {
+function print(subjects: readonly Subject[], rss: Map<string, number>, { rounds, captures, load0, load1, wall }: RunInfo): void {
   const rows = (w: Workload, only?: (s: Subject) => boolean): TableRow[] =>
     subjects.filter((s) => (only ? only(s) : true)).map((s) => ({ name: s.name, s: summarize(s.samples[w]), rssMiB: rss.get(s.name) ?? NaN }));
   const load = Math.max(load0, load1);
   console.log(`\nCaptured path (iptables REDIRECT + SO_ORIGINAL_DST) vs explicit, 1 KiB GET, medians of ${rounds} rounds; `
-    + `load average ${load0.toFixed(2)} → ${load1.toFixed(2)}${load > 2 ? ' (PRELIMINARY: machine busy)' : ''}; ${wall.toFixed(0)} s`);
+    + `load average ${load0.toFixed(2)} → ${load1.toFixed(2)}${load > 2 ? ' (PRELIMINARY: machine busy)' : ''}; ${wall.toFixed(0)} s; `
+    + `${captures.toLocaleString('en-US')} connections captured, every request accounted for in the proxies' stats`);
   const sections: [Workload, string, ((s: Subject) => boolean) | undefined][] = [
     ['sat', `HTTP/1.1 keep-alive at saturation (wrk -t1 -c32 -d${SECONDS}s; wrk's latency)`, undefined],
     ['paced', `HTTP/1.1 keep-alive at ${RATE} rps over 16 connections (${SECONDS} s; latency from the due time)`, undefined],

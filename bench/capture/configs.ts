@@ -42,6 +42,11 @@ export function haproxyConf(dir: string, listen: Ports, backendIp: string, backe
 
 type Json = Record<string, unknown>;
 
+/** Stat prefixes as istiod names them: the HCM's `outbound_0.0.0.0_<port>`, tcp_proxy's cluster name. */
+export function statPrefixes(backend: Ports): { http: string; tcp: string } {
+  return { http: `outbound_0.0.0.0_${backend.http}`, tcp: `outbound|${backend.tcp}||backend.bench.svc.cluster.local` };
+}
+
 /** The filter chains, route and clusters both istio-ts runs share. */
 function shared(backendIp: string, backend: Ports): { http: Json; tcp: Json; routeConfigs: Json[]; clusters: Json[] } {
   const cluster = (name: string, port: number): Json => ({
@@ -50,7 +55,7 @@ function shared(backendIp: string, backend: Ports): { http: Json; tcp: Json; rou
   const httpCluster = `outbound|${backend.http}||backend.bench.svc.cluster.local`;
   const tcpCluster = `outbound|${backend.tcp}||backend.bench.svc.cluster.local`;
   return {
-    http: { httpConnectionManager: { statPrefix: 'outbound_0.0.0.0_http', routeConfigName: String(backend.http) } },
+    http: { httpConnectionManager: { statPrefix: statPrefixes(backend).http, routeConfigName: String(backend.http) } },
     tcp: { tcpProxy: { statPrefix: tcpCluster, cluster: tcpCluster } },
     routeConfigs: [{
       name: String(backend.http),
