@@ -44,10 +44,13 @@ function splitAddr(addr: string): Socket & { owner: string } {
   return { ip: addr.slice(0, colon) || '0.0.0.0', port: Number(addr.slice(colon + 1)), owner: '' };
 }
 
-async function waitReady(name: string, statusPort: number, logFile: string): Promise<void> {
+async function waitReady(child: Child): Promise<void> {
+  const { name, logFile } = child;
+  const statusPort = Number(child.hello.status);
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = '';
   while (Date.now() < deadline) {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) throw new DemoError(`${name} exited before it was ready\n${tail(logFile)}`);
     try {
       const r = await fetch(`http://127.0.0.1:${statusPort}/healthz/ready`, { signal: AbortSignal.timeout(2000) });
       if (r.status === 200) return;
@@ -119,7 +122,7 @@ export class DemoMesh {
       }
     }
     const proxies = (await Promise.all(starts)).filter((x) => x !== undefined);
-    await Promise.all(proxies.map((x) => waitReady(x.child.name, Number(x.child.hello.status), x.child.logFile)));
+    await Promise.all(proxies.map((x) => waitReady(x.child)));
 
     const running: RunningProxy[] = proxies.map((x) => ({
       pod: x.pod.name, namespace: x.pod.namespace, role: x.role, admin: Number(x.child.hello.admin), status: Number(x.child.hello.status),
