@@ -17,10 +17,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const TESTDATA = join(here.replace(/([\\/])dist[\\/]test([\\/])/, '$1test$2'), '..', '..', 'src', 'pilot', 'networking', 'testdata');
 const T = resourceTypes();
 
-/** What the proxy does not implement yet, on purpose: TLS (the security issue) and require_tls redirects. */
+/** What the proxy does not implement yet, on purpose: TLS (the security issue). */
 const KNOWN_GAPS: readonly RegExp[] = [
   /transport_socket: envoy\.transport_sockets\.tls is not supported yet \(raw_buffer only\)$/,
-  /virtual_hosts\[\d+\]\.require_tls: ALL is not supported$/,
 ];
 
 for (const kind of ['cluster', 'endpoint', 'listener', 'route']) {

@@ -150,6 +150,8 @@ export interface VirtualHost extends HeaderOps {
   readonly includeAttemptCountInResponse?: boolean;
   readonly typedPerFilterConfig?: PerFilterConfig;
   readonly perRequestBufferLimitBytes?: number;
+  /** Envoy's require_tls: plaintext requests (per x-forwarded-proto) get a 301 to https first. */
+  readonly requireTls?: 'NONE' | 'EXTERNAL_ONLY' | 'ALL';
 }
 
 export type HeaderAppendAction =

@@ -124,3 +124,27 @@ describe('path rewrites', () => {
     });
   }
 });
+
+describe('require_tls (Gateway httpsRedirect)', () => {
+  const rc = (requireTls: 'ALL' | 'EXTERNAL_ONLY'): RouteConfiguration => ({
+    name: 'rc',
+    virtualHosts: [{ name: 'vh', domains: ['*'], requireTls, routes: [{ match: { path: '/only' }, ...to('c') }] }],
+  });
+  const cases: [string, 'ALL' | 'EXTERNAL_ONLY', [string, string][], string, 'redirect' | 'cluster' | 'none'][] = [
+    ['plaintext is redirected', 'ALL', [['x-forwarded-proto', 'http']], '/only', 'redirect'],
+    ['no x-forwarded-proto counts as plaintext', 'ALL', [], '/only', 'redirect'],
+    ['an unmatched path is redirected too (checked before routes)', 'ALL', [['x-forwarded-proto', 'http']], '/other', 'redirect'],
+    ['https is routed', 'ALL', [['x-forwarded-proto', 'https']], '/only', 'cluster'],
+    ['https with no matching route is 404', 'ALL', [['x-forwarded-proto', 'https']], '/other', 'none'],
+    ['EXTERNAL_ONLY redirects external plaintext', 'EXTERNAL_ONLY', [['x-forwarded-proto', 'http']], '/only', 'redirect'],
+    ['EXTERNAL_ONLY routes internal plaintext', 'EXTERNAL_ONLY', [['x-forwarded-proto', 'http'], ['x-envoy-internal', 'true']], '/only', 'cluster'],
+  ];
+  for (const [name, mode, hs, path, want] of cases) {
+    it(name, () => {
+      const r = new RouteTable(rc(mode)).route('example.com', path, '', headers(hs));
+      if (want === 'none') return assert.equal(r, undefined);
+      assert.equal(r?.action.kind, want);
+      if (want === 'redirect' && r?.action.kind === 'redirect') assert.equal(r.action.redirect.httpsRedirect, true);
+    });
+  }
+});

@@ -57,6 +57,8 @@ export interface CompiledVirtualHost {
   readonly name: string;
   readonly entries: readonly RouteEntry[];
   readonly needsQuery: boolean;
+  /** Answered before any route matches when TLS is required and the request is plaintext. */
+  readonly tlsRedirect?: { readonly externalOnly: boolean; readonly route: CompiledRoute };
 }
 
 function compilePathMatch(m: RouteMatch): { test: (path: string) => boolean; prefix?: string; exact?: string; regex?: Re2 } {
@@ -139,7 +141,7 @@ function compileVirtualHost(vh: VirtualHost, rc: RouteConfiguration): CompiledVi
   const rcReq = HeaderMutation.of(rc.requestHeadersToAdd, rc.requestHeadersToRemove);
   const rcResp = HeaderMutation.of(rc.responseHeadersToAdd, rc.responseHeadersToRemove);
   let needsQuery = false;
-  const entries = vh.routes.map((r, i): RouteEntry => {
+  const compileEntry = (r: Route, i: number): RouteEntry => {
     const where = `virtualHosts[${vh.name}].routes[${i}]`;
     try {
       const path = compilePathMatch(r.match);
@@ -168,8 +170,12 @@ function compileVirtualHost(vh: VirtualHost, rc: RouteConfiguration): CompiledVi
     } catch (e) {
       throw new Error(`routeConfig ${rc.name}: ${where}: ${e instanceof Error ? e.message : String(e)}`);
     }
-  });
-  return { name: vh.name, entries, needsQuery };
+  };
+  const entries = vh.routes.map(compileEntry);
+  const tlsRedirect = vh.requireTls === 'ALL' || vh.requireTls === 'EXTERNAL_ONLY'
+    ? { externalOnly: vh.requireTls === 'EXTERNAL_ONLY', route: compileEntry({ match: { prefix: '/' }, redirect: { httpsRedirect: true } }, -1).route }
+    : undefined;
+  return { name: vh.name, entries, needsQuery, tlsRedirect };
 }
 
 export class RouteTable {
@@ -194,6 +200,11 @@ export class RouteTable {
   route(authority: string, path: string, query: string, headers: RequestHeaders): CompiledRoute | undefined {
     const vh = this.virtualHost(authority);
     if (vh === undefined) return undefined;
+    // Envoy checks require_tls before matching routes, so even an unmatched path is redirected.
+    const tls = vh.tlsRedirect;
+    if (tls !== undefined && headers.get('x-forwarded-proto') !== 'https' && !(tls.externalOnly && headers.get('x-envoy-internal') === 'true')) {
+      return tls.route;
+    }
     let params: Map<string, string> | undefined;
     outer: for (const e of vh.entries) {
       if (!e.matchPath(path)) continue;

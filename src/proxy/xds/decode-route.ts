@@ -30,11 +30,14 @@ export function decodeRouteConfiguration(rc: any, field = ''): RouteConfiguratio
 function decodeVirtualHost(vh: any, field: string): VirtualHost {
   if (typeof vh.name !== 'string' || vh.name === '') fail(at(field, 'name'), 'is required');
   if (!Array.isArray(vh.domains) || vh.domains.length === 0) fail(at(field, 'domains'), 'at least one domain is required');
-  if (vh.require_tls !== undefined && vh.require_tls !== 'NONE') fail(at(field, 'require_tls'), `${vh.require_tls} is not supported`);
+  if (vh.require_tls !== undefined && !['NONE', 'EXTERNAL_ONLY', 'ALL'].includes(vh.require_tls)) {
+    fail(at(field, 'require_tls'), `${vh.require_tls} is not a TlsRequirementType`);
+  }
   const routes = (vh.routes ?? []).map((r: any, i: number) => decodeRoute(r, at(field, `routes[${i}]`)));
   const out: { -readonly [K in keyof VirtualHost]: VirtualHost[K] } = { name: vh.name, domains: vh.domains, routes, ...headerOps(vh, field) };
   const retry = decodeRetryPolicy(vh.retry_policy, at(field, 'retry_policy'));
   if (retry !== undefined) out.retryPolicy = retry;
+  if (vh.require_tls === 'EXTERNAL_ONLY' || vh.require_tls === 'ALL') out.requireTls = vh.require_tls;
   if (vh.include_request_attempt_count === true) out.includeRequestAttemptCount = true;
   if (vh.include_attempt_count_in_response === true) out.includeAttemptCountInResponse = true;
   const pfc = withLegacyCors(decodePerFilterConfig(vh, field), vh.cors, at(field, 'cors'));
