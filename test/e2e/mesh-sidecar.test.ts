@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Mesh, e2eSkipReason } from './harness/index.js';
-import { apply, failures, fqdn, load, request, tally, viaSidecar, virtualService, type ClientPath } from './scenarios.js';
+import { apply, failures, fqdn, request, startLoad, tally, viaSidecar, virtualService, type ClientPath } from './scenarios.js';
 import { SCENARIOS, TRAFFIC_APPS, resetRouting } from './traffic-scenarios.js';
 
 const skip = e2eSkipReason();
@@ -103,13 +103,14 @@ test('SIGTERM on a server-side sidecar under load: no started request fails; tra
     return seen.has('v1') && seen.has('v2') ? true : [...seen].join(',');
   });
   const victim = mesh.entry('httpbin-v1').proxy!;
-  const running = load(mesh, path, 'httpbin', { durationMs: 14_000, rate: 20, concurrency: 4 });
+  const running = startLoad(mesh, path, 'httpbin', { durationMs: 14_000, rate: 20, concurrency: 4 });
+  await running.started;
   await new Promise((r) => setTimeout(r, 3_000));
   const t = Date.now();
   victim.child.kill('SIGTERM');
   const code = await victim.exited;
   const drainedMs = Date.now() - t;
-  const r = await running;
+  const r = await running.report;
   assert.deepEqual(failures(r), [], `${r.requests.length} requests`);
   assert.equal(code, 0, victim.describe());
   assert.ok(drainedMs >= 4_000, `the proxy exited after ${drainedMs} ms, before its 5 s drain`);

@@ -104,7 +104,11 @@ export async function who(mesh: Mesh, path: ClientPath, service: string, p = '/'
 }
 
 export function load(mesh: Mesh, path: ClientPath, service: string, o: { durationMs: number; rate: number; concurrency: number; p?: string }): Promise<LoadReport> {
-  return mesh.load(path.from, path.url(service, o.p ?? '/'), { ...o, headers: path.headers(service) });
+  return startLoad(mesh, path, service, o).report;
+}
+
+export function startLoad(mesh: Mesh, path: ClientPath, service: string, o: { durationMs: number; rate: number; concurrency: number; p?: string }): { started: Promise<void>; report: Promise<LoadReport> } {
+  return mesh.startLoad(path.from, path.url(service, o.p ?? '/'), { ...o, headers: path.headers(service) });
 }
 
 export function failures(r: LoadReport): string[] {

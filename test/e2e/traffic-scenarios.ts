@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { AppSpec, Mesh } from './harness/index.js';
 import {
-  apply, delta, destinationRule, failures, fqdn, load, request, resetRouting, tally, virtualService, who, V1_ONLY,
+  apply, delta, destinationRule, failures, fqdn, load, request, resetRouting, startLoad, tally, virtualService, who, V1_ONLY,
   type ClientPath,
 } from './scenarios.js';
 
@@ -66,10 +66,11 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'changing the VirtualService during a 30 s load shifts v1 → v2 with zero failed requests',
     async run(mesh, path) {
-      const running = load(mesh, path, 'httpbin', { durationMs: 30_000, rate: 20, concurrency: 4 });
+      const running = startLoad(mesh, path, 'httpbin', { durationMs: 30_000, rate: 20, concurrency: 4 });
+      await running.started;
       await new Promise((r) => setTimeout(r, 10_000));
       mesh.writeConfig('vs-httpbin', virtualService('httpbin', `- route: [${to('v2')}]\n`));
-      const r = await running;
+      const r = await running.report;
       assert.deepEqual(failures(r), [], `${r.requests.length} requests`);
       assert.ok(r.requests.length >= 580, `only ${r.requests.length} requests in 30 s`);
       assert.deepEqual(Object.keys(tally(r, 0, 9_000)), ['httpbin/v1']);
@@ -79,10 +80,11 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'restarting istiod during load loses no request, and the proxies reconnect (a later change still lands)',
     async run(mesh, path) {
-      const running = load(mesh, path, 'httpbin', { durationMs: 20_000, rate: 20, concurrency: 4 });
+      const running = startLoad(mesh, path, 'httpbin', { durationMs: 20_000, rate: 20, concurrency: 4 });
+      await running.started;
       await new Promise((r) => setTimeout(r, 4_000));
       await mesh.restartIstiod();
-      const r = await running;
+      const r = await running.report;
       assert.deepEqual(failures(r), [], `${r.requests.length} requests`);
       assert.deepEqual(Object.keys(tally(r)), ['httpbin/v1']);
       await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', `- route: [${to('v2')}]\n`) }, 'a change after the restart', async () => (await who(mesh, path, 'httpbin')) === 'httpbin/v2');

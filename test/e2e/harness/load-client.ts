@@ -1,6 +1,6 @@
 // A bounded load generator that runs inside a mesh host as an ordinary (captured) process:
 // C workers send GETs over keep-alive connections at a fixed total rate for a fixed time, then
-// one JSON line reports every request as [startMs, status, app/version] (status 0 = transport error,
+// (after a `START` line when the clock starts) one JSON line reports every request as [startMs, status, app/version] (status 0 = transport error,
 // with the error text collected apart). The rate is low on purpose: the suite shares 2 cores.
 // Usage: load-client URL --duration MS --rate RPS --concurrency C [--header 'name: value']...
 import { Agent, request } from 'node:http';
@@ -32,6 +32,8 @@ async function main(argv: string[]): Promise<void> {
   const requests: [number, number, string][] = [];
   const errors: string[] = [];
   const t0 = Date.now();
+  // Lets the test align its own timeline (e.g. "change config 10 s in") with the requests'.
+  process.stdout.write('START\n');
   const once = (): Promise<void> => new Promise((resolve) => {
     const start = Date.now() - t0;
     const req = request(url, { agent, headers, timeout: 10_000 }, (res) => {

@@ -38,6 +38,15 @@ export interface AppSpec {
   readonly registered?: boolean;
 }
 
+export interface LoadOptions {
+  readonly durationMs: number;
+  /** Requests per second, in total. */
+  readonly rate: number;
+  /** Keep-alive connections (and requests in flight at most). */
+  readonly concurrency: number;
+  readonly headers?: readonly string[];
+}
+
 export interface MeshOptions {
   readonly apps: readonly AppSpec[];
   /** Default: one Service per app label, ports `http` 8080 and `tcp` 9000 when the apps listen there. */
@@ -257,17 +266,36 @@ export class Mesh {
     return app.stdout.split('\n').filter((l) => l.startsWith('REQ ')).map((l) => JSON.parse(l.slice(4)));
   }
 
-  /** Runs the load client in `from` (captured like any app) and returns its report. */
-  async load(from: string, url: string, o: { durationMs: number; rate: number; concurrency: number; headers?: readonly string[] }): Promise<LoadReport & { proc: Proc }> {
+  /**
+   * Starts the load client in `from` (captured like any app). `started` resolves when its clock
+   * starts (the report's times count from there), `report` when it is done.
+   */
+  startLoad(from: string, url: string, o: LoadOptions): { started: Promise<void>; report: Promise<LoadReport> } {
     const args = [url, '--duration', String(o.durationMs), '--rate', String(o.rate), '--concurrency', String(o.concurrency)];
     for (const h of o.headers ?? []) args.push('--header', h);
     const proc = this.host(from).startNode('load', harnessFile('load-client'), args);
-    const code = await Promise.race([proc.exited, sleep(o.durationMs + 30_000).then(() => -1)]);
-    if (code !== 0) {
-      await proc.stop();
-      throw new Error(`load client failed (${code}):\n${proc.describe()}`);
-    }
-    return { ...(JSON.parse(proc.stdout.trim().split('\n').pop()!) as LoadReport), proc };
+    const started = (async () => {
+      const deadline = Date.now() + 30_000;
+      while (!proc.stdout.startsWith('START\n')) {
+        if (!proc.running || Date.now() > deadline) throw new Error(`load client did not start:\n${proc.describe()}`);
+        await sleep(20);
+      }
+    })();
+    const report = (async () => {
+      const code = await Promise.race([proc.exited, sleep(o.durationMs + 60_000).then(() => -1)]);
+      if (code !== 0) {
+        await proc.stop();
+        throw new Error(`load client failed (${code}):\n${proc.describe()}`);
+      }
+      return JSON.parse(proc.stdout.trim().split('\n').pop()!) as LoadReport;
+    })();
+    started.catch(() => undefined);
+    return { started, report };
+  }
+
+  /** Runs the load client to completion. */
+  load(from: string, url: string, o: LoadOptions): Promise<LoadReport> {
+    return this.startLoad(from, url, o).report;
   }
 
   /**
