@@ -6,10 +6,11 @@
 // and hands it to the matching listener. Both istio-ts runs share every chain, route and cluster.
 // Workloads, each as medians of BENCH_REPS rounds (targets interleaved, order rotated): HTTP/1.1
 // keep-alive at saturation (wrk -c32) and at 1,000 rps (paced driver), a new connection per request
-// (wrk -c16, Connection: close: one capture each), and TCP (wrk through tcp_proxy). Root only;
+// at 1,000 rps (one capture each; fixed count, see capture/churn-driver.ts), and TCP (wrk through tcp_proxy). Root only;
 // bounded (~2.5 min); every process is stopped by PID and both namespaces are deleted, on failure too.
-// Knobs: BENCH_REPS (3), BENCH_SECONDS (3; the churn and TCP runs take 2/3 of it).
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Knobs: BENCH_REPS (3), BENCH_SECONDS (3; the churn and TCP runs take 2/3 of it),
+// BENCH_ONLY=sat,paced,churn,tcp (workloads), BENCH_PROF=DIR (both istio-ts with --cpu-prof).
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,10 +26,17 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const SHORT = Math.max(1, Math.round((SECONDS * 2) / 3));
 const RATE = 1000;
+const WORKLOADS = (['sat', 'paced', 'churn', 'tcp'] as const).filter((w) => process.env.BENCH_ONLY?.split(',').includes(w) ?? true);
+const PROF = process.env.BENCH_PROF;
 /** The whole benchmark stays under 3 minutes: no round starts after this. */
 const BUDGET_MS = 150_000;
 
 const BACKEND: Ports = { http: 8080, tcp: 9090 };
+/**
+ * The direct baseline dials the same nginx on a port of its own: its connections then never share
+ * a 4-tuple (and so a conntrack entry or a TIME_WAIT socket) with the captured run's.
+ */
+const DIRECT_PORT = 8081;
 const EXPLICIT: Ports = { http: 15180, tcp: 15190 };
 const HAPROXY: Ports = { http: 15280, tcp: 15290 };
 const ADMIN = { explicit: 15010, captured: 15000 };
@@ -110,35 +118,35 @@ function record(into: Samples, w: WrkResult, cpuPer1k: number): void {
 
 /** One measured run of workload `w` against `s`, recorded into its samples. */
 async function run(client: Host, s: Subject, w: Workload): Promise<void> {
-  if (w === 'paced') {
-    const p = await withCpu(s, () => paced(client, script('./proxy/paced-driver'), nodeFlags(), s.http, RATE, SECONDS), (r) => r.requests);
-    const into = s.samples.paced;
-    into.rps.push(p.r.requests / SECONDS);
+  if (w === 'paced' || w === 'churn') {
+    const driver = script(w === 'paced' ? './proxy/paced-driver' : './capture/churn-driver');
+    const secs = w === 'paced' ? SECONDS : SHORT;
+    const p = await withCpu(s, () => paced(client, driver, nodeFlags(), s.http, RATE, secs), (r) => r.requests);
+    const into = s.samples[w];
+    into.rps.push(p.r.requests / secs);
     into.cpuPer1k.push(p.cpuPer1k);
     into.p50.push(p.r.p50);
     into.p90.push(p.r.p90);
     into.p99.push(p.r.p99);
     into.errors += p.r.errors + p.r.nonOk;
     s.sent.http += p.r.requests;
+    if (w === 'churn') s.sent.churn += p.r.requests;
   } else if (w === 'tcp') {
     if (s.tcp === undefined) return;
     const tcp = await withCpu(s, () => wrk(client, s.tcp!, { seconds: SHORT, connections: 32 }), (r) => r.requests);
     record(s.samples.tcp, tcp.r, tcp.cpuPer1k);
     s.sent.tcpConns += 32;
   } else {
-    const churn = w === 'churn';
-    const o = churn ? { seconds: SHORT, connections: 16, closeEach: true } : { seconds: SECONDS, connections: 32 };
-    const r = await withCpu(s, () => wrk(client, s.http, o), (x) => x.requests);
-    record(s.samples[w], r.r, r.cpuPer1k);
+    const r = await withCpu(s, () => wrk(client, s.http, { seconds: SECONDS, connections: 32 }), (x) => x.requests);
+    record(s.samples.sat, r.r, r.cpuPer1k);
     s.sent.http += r.r.requests;
-    if (churn) s.sent.churn += r.r.requests;
   }
   await sleep(200);
 }
 
 /** A round: every workload in turn, each against every target back to back, so the runs compared sit close in time. */
 async function round(client: Host, subjects: readonly Subject[], i: number): Promise<void> {
-  for (const w of ['sat', 'paced', 'churn', 'tcp'] as const) {
+  for (const w of WORKLOADS) {
     for (let k = 0; k < subjects.length; k++) await run(client, subjects[(i + k) % subjects.length], w);
   }
 }
@@ -170,14 +178,20 @@ async function main(): Promise<void> {
     const client = net.host('client');
     const server = net.host('server');
     const ip = server.ip;
-    const backend = server.start('nginx', 'nginx', ['-p', dir, '-c', backendConf(dir, ip, BACKEND)]);
+    const backend = server.start('nginx', 'nginx', ['-p', dir, '-c', backendConf(dir, ip, [BACKEND.http, BACKEND.tcp, DIRECT_PORT])]);
     const proxy = PROXY_UID;
     const haproxy = client.start('haproxy', 'haproxy', ['-db', '-f', haproxyConf(dir, HAPROXY, ip, BACKEND)], { uid: proxy });
     const main = script('../src/proxy/static-main');
-    const explicit = client.startNode('istio-ts-explicit', main, [explicitBootstrap(dir, ADMIN.explicit, EXPLICIT, ip, BACKEND)], { uid: proxy });
-    const captured = client.startNode('istio-ts-captured', main, [capturedBootstrap(dir, ADMIN.captured, ip, BACKEND)], { uid: proxy });
+    if (PROF !== undefined) {
+      mkdirSync(PROF, { recursive: true });
+      chmodSync(PROF, 0o777); // written by the proxies as UID 1337
+    }
+    const prof = (name: string): string[] => (PROF === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${PROF}`, `--cpu-prof-name=${name}.cpuprofile`]);
+    const explicit = client.start('istio-ts-explicit', process.execPath, [...nodeFlags(), ...prof('explicit'), main, explicitBootstrap(dir, ADMIN.explicit, EXPLICIT, ip, BACKEND)], { uid: proxy });
+    const captured = client.start('istio-ts-captured', process.execPath, [...nodeFlags(), ...prof('captured'), main, capturedBootstrap(dir, ADMIN.captured, ip, BACKEND)], { uid: proxy });
     await server.waitForPort(BACKEND.http, { proc: backend });
     await server.waitForPort(BACKEND.tcp, { proc: backend });
+    await server.waitForPort(DIRECT_PORT, { proc: backend });
     await client.waitForPort(HAPROXY.tcp, { proc: haproxy });
     await client.waitForPort(EXPLICIT.tcp, { proc: explicit });
     await client.waitForPort(CAPTURE_PORT, { proc: captured });
@@ -190,7 +204,7 @@ async function main(): Promise<void> {
 
     const loop = (port: number): Target => ({ host: '127.0.0.1', port });
     subjects.push(
-      subject('direct', { host: ip, port: BACKEND.http, as: { uid: proxy } }, undefined),
+      subject('direct', { host: ip, port: DIRECT_PORT, as: { uid: proxy } }, undefined),
       subject('HAProxy', loop(HAPROXY.http), loop(HAPROXY.tcp), haproxy),
       subject('istio-ts explicit', loop(EXPLICIT.http), loop(EXPLICIT.tcp), explicit, ADMIN.explicit),
       subject('istio-ts captured', { host: ip, port: BACKEND.http }, { host: ip, port: BACKEND.tcp }, captured, ADMIN.captured),
@@ -200,6 +214,9 @@ async function main(): Promise<void> {
       // Warm-up (JIT, pools); not recorded.
       const w = await wrk(client, s.http, { seconds: 1, connections: 32 });
       s.sent.http += w.requests;
+    }
+    if (WORKLOADS.includes('churn') && REPS * SHORT * RATE > 10_000) {
+      console.error(`capture bench: ${REPS * SHORT * RATE} captured connections within a minute will wrap the client's ephemeral ports into the proxy's TIME_WAIT sockets (see capture/churn-driver.ts); churn numbers will show that stall`);
     }
     const perRound = (Date.now() - started) / 1000;
     for (let i = 0; i < REPS; i++) {
@@ -237,10 +254,11 @@ function print(subjects: readonly Subject[], rss: Map<string, number>, { rounds,
   const sections: [Workload, string, ((s: Subject) => boolean) | undefined][] = [
     ['sat', `HTTP/1.1 keep-alive at saturation (wrk -t1 -c32 -d${SECONDS}s; wrk's latency)`, undefined],
     ['paced', `HTTP/1.1 keep-alive at ${RATE} rps over 16 connections (${SECONDS} s; latency from the due time)`, undefined],
-    ['churn', `HTTP/1.1, a new connection per request (wrk -c16 -d${SHORT}s, Connection: close)`, undefined],
+    ['churn', `HTTP/1.1, a new connection per request at ${RATE} rps (${SHORT} s, Connection: close; latency from the due time, connect included)`, undefined],
     ['tcp', `TCP (wrk -c32 -d${SHORT}s HTTP/1.1 through tcp_proxy / HAProxy mode tcp)`, (s) => s.tcp !== undefined],
   ];
   for (const [w, title, only] of sections) {
+    if (!WORKLOADS.includes(w)) continue;
     const r = rows(w, only);
     console.log(table(title, r));
     console.log(captureRatios(r.find((x) => x.name === 'istio-ts captured'), r.find((x) => x.name === 'istio-ts explicit')));

@@ -21,14 +21,14 @@ function write(dir: string, file: string, text: string): string {
   return f;
 }
 
-/** nginx as one process answering every GET with 1 KiB, on both backend ports of `ip`. */
-export function backendConf(dir: string, ip: string, p: Ports): string {
+/** nginx as one process answering every GET with 1 KiB on each of `ports` of `ip`. */
+export function backendConf(dir: string, ip: string, ports: readonly number[]): string {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const server = (port: number): string => `server { listen ${ip}:${port} backlog=4096; default_type text/plain; location / { return 200 "${BODY_1K}"; } }\n`;
   return write(dir, 'backend.conf', `daemon off;\nmaster_process off;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log stderr warn;\n`
     + `events { worker_connections 4096; }\nhttp { access_log off; keepalive_requests 1000000; keepalive_timeout 60s;\n`
     + `client_body_temp_path ${dir}/cb; proxy_temp_path ${dir}/pt; fastcgi_temp_path ${dir}/ft; uwsgi_temp_path ${dir}/ut; scgi_temp_path ${dir}/st;\n`
-    + server(p.http) + server(p.tcp) + '}\n');
+    + ports.map(server).join('') + '}\n');
 }
 
 /** HAProxy (1 thread), explicit only: an HTTP frontend and a TCP frontend on loopback. */

@@ -1,6 +1,6 @@
-// The load drivers of the captured-path benchmark, run inside the client host: wrk (saturation,
-// keep-alive or a new connection per request) and the paced 1,000 rps driver of the proxy
-// benchmark. Each returns what it measured; nothing here knows which proxy is behind the target.
+// The load drivers of the captured-path benchmark, run inside the client host: wrk (keep-alive
+// saturation) and the fixed-rate drivers (the proxy benchmark's paced keep-alive driver, and
+// capture/churn-driver.ts with a connection per request). Each returns what it measured; nothing here knows which proxy is behind the target.
 import type { Host, RunAs } from '../../test/e2e/harness/index.js';
 
 export interface Target {
@@ -44,12 +44,10 @@ export function parseWrk(out: string): WrkResult {
 export interface WrkOptions {
   readonly seconds: number;
   readonly connections: number;
-  /** Ask for `Connection: close`, so every request pays a new connection (and a new capture). */
-  readonly closeEach?: boolean;
 }
 
 export async function wrk(client: Host, t: Target, o: WrkOptions): Promise<WrkResult> {
-  const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--latency', ...(o.closeEach ? ['-H', 'Connection: close'] : []), `http://${t.host}:${t.port}/`];
+  const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '--latency', `http://${t.host}:${t.port}/`];
   const r = await client.run('wrk', args, { ...t.as, timeoutMs: (o.seconds + 15) * 1000 });
   if (r.code !== 0) throw new Error(`wrk ${args.join(' ')} exited ${r.code}: ${r.stderr || r.stdout}`);
   const res = parseWrk(r.stdout);
@@ -66,7 +64,7 @@ export interface PacedResult {
   readonly p99: number;
 }
 
-/** bench/proxy/paced-driver.js at `rate` rps over 16 keep-alive connections. */
+/** A fixed-rate driver script (`PORT RPS SECONDS [CONNECTIONS]`, JSON on its last line) at `rate` rps. */
 export async function paced(client: Host, driver: string, nodeFlags: readonly string[], t: Target, rate: number, seconds: number): Promise<PacedResult> {
   const r = await client.run(process.execPath, [...nodeFlags, driver, String(t.port), String(rate), String(seconds), '16'], {
     ...t.as, env: { PACED_HOST: t.host }, timeoutMs: (seconds + 20) * 1000,
