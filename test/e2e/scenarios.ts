@@ -142,12 +142,21 @@ export async function apply(mesh: Mesh, path: ClientPath, files: Readonly<Record
 /** The default routing every scenario returns to: the service's v1 subset. */
 export const V1_ONLY = '- route: [{destination: {host: httpbin.default.svc.cluster.local, subset: v1, port: {number: 8080}}}]\n';
 
+let resets = 0;
+
+/**
+ * Back to plain routing (httpbin v1, no traffic policy). The route stamps a response header with
+ * a fresh token, so the wait ends only once this very config is in force: answers from v1 alone
+ * would not prove that when the previous config also sent (some) traffic to v1.
+ */
 export async function resetRouting(mesh: Mesh, path: ClientPath): Promise<void> {
   for (const name of ['dr-extra', 'outlier']) mesh.removeConfig(name);
-  await apply(mesh, path, { 'vs-httpbin': virtualService('httpbin', V1_ONLY), 'dr-httpbin': destinationRule('httpbin') }, 'routing back to httpbin v1', async () => {
-    const seen = new Set<string>();
-    for (let i = 0; i < 4; i++) seen.add(await who(mesh, path, 'httpbin', '/reset'));
-    return seen.size === 1 && seen.has('httpbin/v1') ? true : [...seen].join(',');
+  const token = `reset-${++resets}`;
+  const vs = virtualService('httpbin', `${V1_ONLY}  headers: {response: {set: {x-e2e-config: ${token}}}}\n`);
+  await apply(mesh, path, { 'vs-httpbin': vs, 'dr-httpbin': destinationRule('httpbin') }, 'routing back to httpbin v1', async () => {
+    const a = await request(mesh, path, 'httpbin', '/reset');
+    const got = `${a.reply ? `${a.reply.app}/${a.reply.version}` : a.status} ${a.headers.get('x-e2e-config') ?? '(no token)'}`;
+    return got === `httpbin/v1 ${token}` ? true : got;
   });
 }
 
