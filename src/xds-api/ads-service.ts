@@ -9,6 +9,9 @@ export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryS
 
 function serializer(messageName: string): (value: object) => Buffer {
   return (value) => {
+    // A Buffer is a message its writer already encoded (istiod writes responses straight to wire
+    // bytes so thousands of streams do not each re-encode the same resources).
+    if (Buffer.isBuffer(value)) return value;
     // Skips encodeMessage's unknown-field check: responses are built from Anys the generator
     // already encoded, and this runs once per message on every stream.
     const type = lookupMessageType(messageName)!;

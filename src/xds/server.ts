@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { logger } from '../shared/log.js';
 import { proxyFromNode, type Proxy } from '../pilot/model/proxy.js';
 import {
-  ADS_SERVICE, TypeUrl, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
+  ADS_SERVICE, TypeUrl, type Any__Output, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
   type DeltaDiscoveryRequest__Output, type DiscoveryRequest__Output,
 } from '../xds-api/index.js';
 import { classifyRequest } from './classify.js';
@@ -18,6 +18,7 @@ import { PushQueue } from './push-queue.js';
 import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
 import { newWatch, type WatchedResource } from './watch.js';
+import { encodeDeltaResponse, encodeSotwResponse } from './wire.js';
 
 const log = logger('xds');
 
@@ -418,19 +419,19 @@ export class AdsServer<P = unknown> {
       // never sent again. Requests (initial, new names) are always answered.
       if (mode === 'push' && !req.forced && out.version === w.versionSent) return;
       const nonce = this.nextNonce();
-      const written = conn.write({
-        version_info: out.version,
+      const written = conn.write(encodeSotwResponse({
+        versionInfo: out.version,
         resources: out.resources.map((r) => r.resource),
-        type_url: w.typeUrl,
+        typeUrl: w.typeUrl,
         nonce,
-        control_plane: this.opts.controlPlaneId ? { identifier: this.opts.controlPlaneId } : null,
-      });
+        ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
+      }));
       this.recordSent(w, nonce, out.version);
       await written;
       return;
     }
     const have = w.resourceVersions ?? (w.resourceVersions = new Map());
-    const changed: Array<{ name: string; version: string; resource: object }> = [];
+    const changed: Array<{ name: string; version: string; resource: Any__Output }> = [];
     const present = new Set<string>();
     for (const r of out.resources) {
       const version = r.version ?? createHash('sha256').update(r.resource.value).digest('base64url').slice(0, 16);
@@ -441,14 +442,14 @@ export class AdsServer<P = unknown> {
     const removed = out.partial ? [] : [...have.keys()].filter((n) => !present.has(n) && (w.wildcard || w.names.has(n)));
     if (mode === 'push' && changed.length === 0 && removed.length === 0) return;
     const nonce = this.nextNonce();
-    const written = conn.write({
-      system_version_info: out.version,
+    const written = conn.write(encodeDeltaResponse({
+      systemVersionInfo: out.version,
       resources: changed,
-      type_url: w.typeUrl,
-      removed_resources: removed,
+      typeUrl: w.typeUrl,
+      removedResources: removed,
       nonce,
-      control_plane: this.opts.controlPlaneId ? { identifier: this.opts.controlPlaneId } : null,
-    });
+      ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
+    }));
     for (const r of changed) have.set(r.name, r.version);
     for (const n of removed) have.delete(n);
     this.recordSent(w, nonce, out.version);
