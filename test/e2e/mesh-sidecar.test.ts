@@ -4,11 +4,12 @@
 // through /etc/hosts to a ClusterIP that no host owns, so every byte goes through both sidecars:
 // virtualOutbound (original destination) → outbound route/cluster → the backend host, whose
 // inbound capture hands it to virtualInbound → the app (from 127.0.0.6, Istio's inbound
-// passthrough source). The traffic-management table of mesh-gateway.test.ts runs here too.
+// passthrough source). The traffic-management table of mesh-gateway.test.ts runs here too, and
+// an outside client reaches a sidecar-ful backend through the ingress gateway.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Mesh, e2eSkipReason } from './harness/index.js';
-import { apply, failures, fqdn, request, startLoad, tally, viaSidecar, virtualService, type ClientPath } from './scenarios.js';
+import { GATEWAY_YAML, apply, failures, fqdn, request, startLoad, tally, viaGateway, viaSidecar, virtualService, type ClientPath } from './scenarios.js';
 import { SCENARIOS, TRAFFIC_APPS, resetRouting } from './traffic-scenarios.js';
 
 const skip = e2eSkipReason();
@@ -19,7 +20,7 @@ before(async () => {
   if (skip) return;
   mesh = await Mesh.create({
     apps: [{ host: 'sleep', app: 'sleep' }, ...TRAFFIC_APPS, { host: 'external', app: 'external', sidecar: false, registered: false }],
-    subnet: '10.250.3',
+    subnet: '10.250.3', ingress: true, outside: true, istio: { gateway: GATEWAY_YAML },
   });
 }, { timeout: 150_000 });
 
@@ -53,6 +54,20 @@ test('acceptance: an unmodified curl to http://httpbin:8080/ goes through both s
   const out = `cluster.outbound|8080||${fqdn('httpbin')}.upstream_rq_2xx`;
   assert.equal((clientAfter.get(out) ?? 0) - (clientBefore.get(out) ?? 0), 1, `client sidecar ${out}`);
   assert.ok((serverAfter.get('cluster.inbound|8080||.upstream_rq_2xx') ?? 0) >= 1, `server sidecar inbound stats:\n${[...serverAfter].filter(([k]) => k.includes('inbound')).join('\n')}`);
+});
+
+test('ingress: an outside curl through the gateway reaches httpbin through httpbin\'s sidecar', { skip, timeout: 60_000 }, async () => {
+  await resetRouting(mesh, path);
+  const before = await mesh.stats('httpbin-v1');
+  const a = await request(mesh, viaGateway(mesh), 'httpbin', '/from-outside');
+  assert.equal(a.status, 200, a.body);
+  assert.equal(a.reply?.app, 'httpbin');
+  assert.equal(a.reply?.version, 'v1');
+  assert.equal(a.reply?.peer, '127.0.0.6', 'delivered by the backend sidecar\'s inbound cluster');
+  assert.equal(a.reply?.headers['x-forwarded-for'], mesh.host('outside').ip);
+  const after = await mesh.stats('httpbin-v1');
+  const inbound = 'cluster.inbound|8080||.upstream_rq_2xx';
+  assert.ok((after.get(inbound) ?? 0) - (before.get(inbound) ?? 0) >= 1, `${inbound} did not move`);
 });
 
 for (const s of SCENARIOS) {
