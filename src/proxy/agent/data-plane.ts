@@ -3,6 +3,8 @@
 // decoded config, and sends each assembled ProxyConfig to every worker; an update counts as
 // applied (and is ACKed) only when every worker applied it.
 import cluster, { type Worker } from 'node:cluster';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { logger } from '../../shared/index.js';
 import type { ProxyConfig } from '../config/types.js';
 import { Proxy } from '../proxy.js';
@@ -47,8 +49,10 @@ export class WorkerPool implements DataPlane {
 
   private constructor(private readonly size: number) {}
 
-  /** Forks `size` workers running this same entry point (which must call runProxyWorker when cluster.isWorker). */
+  /** Forks `size` workers running worker-main (runProxyWorker), with this process's node flags. */
   static async start(size: number): Promise<WorkerPool> {
+    const self = fileURLToPath(import.meta.url);
+    cluster.setupPrimary({ exec: join(dirname(self), self.endsWith('.ts') ? 'worker-main.ts' : 'worker-main.js') });
     const pool = new WorkerPool(size);
     await Promise.all(Array.from({ length: size }, () => pool.fork()));
     return pool;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TypeUrl, WellKnownName, encodeAny, typedAny } from '../../xds-api/index.js';
 import { resourceTypes } from './resource-types.js';
-import { XdsState } from './xds-state.js';
+import { XdsState, leadingName } from './xds-state.js';
 
 const ads = { ads: {}, resource_api_version: 'V3' as const };
 const cluster = (name: string, svc = name) => ({ any: encodeAny(TypeUrl.Cluster, { name, type: 'EDS', eds_cluster_config: { eds_config: ads, service_name: svc } }) });
@@ -76,4 +76,42 @@ test('a rejected resource keeps its last good version; rollback restores the ent
   assert.equal(s.routes.entries.get('r1')!.version, 'v1');
   r.rollback();
   assert.deepEqual([...s.routes.entries.keys()], ['r1']);
+});
+
+test('leadingName reads field 1 (name / cluster_name) without decoding, or gives up', () => {
+  const long = 'x'.repeat(300); // a two-byte length varint
+  const cases: Array<[string, Uint8Array, string | undefined]> = [
+    ['cluster', cluster('outbound|80||a.b.svc.cluster.local').any.value, 'outbound|80||a.b.svc.cluster.local'],
+    ['load assignment', cla('c1', '10.0.0.1').any.value, 'c1'],
+    ['listener, long name', listener(long, 'r').any.value, long],
+    ['route', route('9080').any.value, '9080'],
+    ['empty', new Uint8Array(0), undefined],
+    ['another field first', Uint8Array.from([0x12, 0x01, 0x61]), undefined],
+    ['length past the end', Uint8Array.from([0x0a, 0x05, 0x61]), undefined],
+    ['unterminated varint', Uint8Array.from([0x0a, 0xff, 0xff]), undefined],
+  ];
+  for (const [what, bytes, want] of cases) assert.equal(leadingName(bytes), want, what);
+});
+
+test('a resent resource with the same bytes keeps its entry without decoding; changed bytes decode; stored bytes are a private copy', () => {
+  let decodes = 0;
+  const types = resourceTypes();
+  const counting = { ...types, cluster: { ...types.cluster, decode: (...a: Parameters<typeof types.cluster.decode>) => { decodes++; return types.cluster.decode(...a); } } };
+  const s = new XdsState(counting, 15_000, () => 0);
+  // A SotW response: the Anys are views into one shared buffer, as gRPC hands them over.
+  const a = cluster('a').any.value;
+  const b = cluster('b').any.value;
+  const wire = Buffer.concat([a, b]);
+  const view = (off: number, len: number) => ({ any: { type_url: TypeUrl.Cluster, value: wire.subarray(off, off + len) } });
+  s.update(s.clusters, [view(0, a.length), view(a.length, b.length)], 'v1', 'absent');
+  assert.equal(decodes, 2);
+  const first = s.clusters.entries.get('a')!;
+  wire.fill(0);
+  assert.equal(leadingName(first.resource.any.value), 'a');
+  assert.equal(leadingName(s.clusters.entries.get('b')!.resource.any.value), 'b');
+  s.update(s.clusters, [cluster('a'), cluster('b', 'b-v2')], 'v2', 'absent');
+  assert.equal(decodes, 3);
+  assert.equal(s.clusters.entries.get('a')!.resource, first.resource);
+  assert.equal(s.clusters.entries.get('a')!.version, 'v2');
+  assert.equal(s.clusters.entries.get('b')!.resource.value.edsServiceName, 'b-v2');
 });

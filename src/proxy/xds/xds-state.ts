@@ -47,6 +47,29 @@ export interface Assembled {
   readonly nextTimeoutAt: number | undefined;
 }
 
+/**
+ * The name of a Listener, Cluster, RouteConfiguration (`name`) or ClusterLoadAssignment
+ * (`cluster_name`): field 1, a string, which encoders write first. Undefined when the bytes do not
+ * start with it (then the resource is decoded to learn its name).
+ */
+export function leadingName(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 2 || bytes[0] !== 0x0a) return undefined;
+  let len = 0;
+  let i = 1;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= bytes.length || shift > 28) return undefined;
+    const b = bytes[i++];
+    len += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) break;
+  }
+  if (i + len > bytes.length) return undefined;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + i, len).toString('utf8');
+}
+
+function sameBytes(a: Any__Output, b: Any__Output): boolean {
+  return a.type_url === b.type_url && Buffer.compare(a.value, b.value) === 0;
+}
+
 export class XdsState {
   readonly listeners: TypeState<ListenerConfig>;
   readonly routes: TypeState<RouteConfiguration>;
@@ -79,6 +102,15 @@ export class XdsState {
     const at = new Date(this.now());
     const seen = new Set<string>();
     for (const r of resources) {
+      // The same bytes as the entry in force (a SotW response resends everything): nothing to decode.
+      const known = r.name ?? leadingName(r.any.value);
+      const same = known === undefined ? undefined : ts.entries.get(known);
+      if (same !== undefined && sameBytes(same.resource.any, r.any)) {
+        seen.add(known!);
+        ts.rejected.delete(known!);
+        ts.entries.set(known!, { ...same, version: r.version ?? version });
+        continue;
+      }
       const d = ts.type.decode(r.any, r.name);
       seen.add(d.name);
       if (d.error !== undefined) {
