@@ -196,8 +196,44 @@ test('a DestinationRule change invalidates only the clusters that apply it; a Vi
   const req3 = pushRequest({ full: true, reason: 'config', start: 0, push: push2, configsUpdated: ['VirtualService.networking.istio.io/labelled/reviews-by-source'] });
   cache.onPush(req3, push2);
   const b3 = { ...cache.stats(TypeUrl.Cluster) };
-  await gen(g, 'cds', PROXIES.a1, req3);
+  // t1 has no Sidecar: the VirtualService push does not even ask for its clusters. s1's Sidecar
+  // scope follows VirtualServices, so its clusters are assembled again, all from the cache.
+  assert.equal(await g.get(TypeUrl.Cluster)!.generate(PROXIES.t1, { typeUrl: TypeUrl.Cluster, wildcard: true, names: new Set() }, req3), undefined);
+  await gen(g, 'cds', PROXIES.s1, req3);
   assert.equal(cache.stats(TypeUrl.Cluster).misses - b3.misses, 0);
+});
+
+test('a VirtualService-only push skips CDS and EDS for sidecars without egress scoping; a Sidecar that imports through VirtualServices gets the new destination', async () => {
+  const importer = `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: alias, namespace: scoped }
+spec:
+  hosts: [alias.scoped.svc.cluster.local]
+  http: [{ route: [{ destination: { host: reviews.default.svc.cluster.local } }] }]`;
+  const push1 = pushFrom(fixture(), 1);
+  const push2 = pushFrom(`${fixture()}\n---\n${importer}`, 2);
+  const g = envoyGenerators(mesh);
+  const vsOnly = pushRequest({ full: true, reason: 'config', start: 0, push: push2, configsUpdated: ['VirtualService.networking.istio.io/scoped/alias'] });
+  const mixed = pushRequest({ full: true, reason: 'config', start: 0, push: push2, configsUpdated: ['VirtualService.networking.istio.io/scoped/alias', 'DestinationRule.networking.istio.io/team/reviews-team'] });
+  const initial1 = pushRequest({ full: true, reason: 'initial', start: 0, push: push1 });
+  const watch = (kind: 'cds' | 'eds') => ({ typeUrl: TYPES[kind], wildcard: kind === 'cds', names: new Set(kind === 'eds' ? EDS_NAMES : []), incremental: true });
+  const cases: Array<[string, Name, PushRequest<PushContext>, 'cds' | 'eds', boolean]> = [
+    ['no Sidecar, VirtualService-only: CDS skipped', 'a1', vsOnly, 'cds', false],
+    ['no Sidecar, VirtualService-only: EDS skipped', 'a1', vsOnly, 'eds', false],
+    ['no Sidecar, VirtualService + DestinationRule: CDS built', 'a1', mixed, 'cds', true],
+    ['no Sidecar, VirtualService + DestinationRule: EDS built', 'a1', mixed, 'eds', true],
+    ['egress Sidecar, VirtualService-only: CDS built', 's1', vsOnly, 'cds', true],
+    ['egress Sidecar, VirtualService-only: EDS built', 's1', vsOnly, 'eds', true],
+  ];
+  for (const [name, p, req, kind, built] of cases) {
+    const out = await g.get(TYPES[kind])!.generate(PROXIES[p], watch(kind), req);
+    assert.equal(out !== undefined, built, name);
+  }
+  const names = async (req: PushRequest<PushContext>) => (await gen(g, 'cds', PROXIES.s1, req)).resources.map((r) => r.name).filter((n) => n.includes('reviews'));
+  assert.deepEqual(await names(initial1), []);
+  // (reviews' only DestinationRule is exported to `team` alone, so no subset cluster here.)
+  assert.deepEqual(await names(vsOnly), ['outbound|9080||reviews.default.svc.cluster.local']);
 });
 
 test('an endpoint-only push re-translates only the changed service; delta gets just its assignment, SotW everything', async () => {

@@ -12,9 +12,14 @@ export function encodeResource<U extends string>(typeUrl: U, name: string, messa
 /** Sorts by name and computes the response version; `resources` is sorted in place. */
 export function assemble(resources: GeneratedResource[], partial = false): Generated {
   resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const hash = createHash('sha256');
-  for (const r of resources) hash.update(r.name).update('\0').update(r.version ?? '').update('\0');
-  return { resources, version: hash.digest('hex').slice(0, 12), ...(partial ? { partial } : {}) };
+  // One update with the whole text: thousands of small update() calls each cross into C++.
+  const parts: string[] = new Array(resources.length * 2);
+  resources.forEach((r, i) => {
+    parts[2 * i] = r.name;
+    parts[2 * i + 1] = r.version ?? '';
+  });
+  const text = parts.length === 0 ? '' : `${parts.join('\0')}\0`;
+  return { resources, version: createHash('sha256').update(text).digest('hex').slice(0, 12), ...(partial ? { partial } : {}) };
 }
 
 export function encodeResources<U extends string>(typeUrl: U, items: ReadonlyArray<{ name: string; message: MessageInput<U> }>): Generated {

@@ -4,6 +4,7 @@
 // outbound listeners, route configurations and load assignments are translated and encoded once
 // per distinct input (pilot's CacheableUnit keys) and shared by every proxy; inbound stays per proxy.
 import type { MeshConfig } from '../../api/mesh/index.js';
+import type { Proxy } from '../../pilot/model/proxy.js';
 import type { PushContext } from '../../pilot/model/push-context.js';
 import { clusterClassKey, endpointClassKey, type CacheableUnit } from '../../pilot/networking/cache-key.js';
 import { clusterUnits } from '../../pilot/networking/cluster/index.js';
@@ -42,6 +43,26 @@ export function changedHosts(req: PushRequest<unknown>): Set<string> | undefined
   return hosts;
 }
 
+const VIRTUAL_SERVICE_KEY = 'VirtualService.networking.istio.io/';
+
+/** A full push whose every change is a VirtualService (add, edit or delete). */
+export function virtualServicesOnly(req: PushRequest<unknown>): boolean {
+  if (!req.full || req.configsUpdated.size === 0) return false;
+  for (const k of req.configsUpdated) if (!k.startsWith(VIRTUAL_SERVICE_KEY)) return false;
+  return true;
+}
+
+/**
+ * Whether a push leaves this proxy's clusters and load assignments as they are: translation of
+ * clusters and endpoints never reads VirtualServices, and a sidecar's reachable services depend on
+ * them only through a Sidecar's egress hosts (which import the destinations of the VirtualServices
+ * they select). Gateways are always rebuilt. Istio skips EDS for VirtualService changes likewise.
+ */
+function clustersUnaffected(proxy: Proxy, push: PushContext, req: PushRequest<unknown>): boolean {
+  if (proxy.type !== 'sidecar' || !virtualServicesOnly(req)) return false;
+  return (push.sidecarScope(proxy).sidecar?.spec.egress?.length ?? 0) === 0;
+}
+
 export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMap<string, G> {
   const opts = mesh ? { mesh } : {};
   const lds: G = {
@@ -73,7 +94,7 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
   const cds: G = {
     generate: (proxy, _w, req) => {
       const push = req.push;
-      if (!push) return undefined;
+      if (!push || clustersUnaffected(proxy, push, req)) return undefined;
       const { outbound, own } = clusterUnits(proxy, push, opts);
       let classes = clusterClasses.get(push);
       if (!classes && cache) clusterClasses.set(push, (classes = new Map()));
@@ -100,7 +121,7 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
   const eds: G = {
     generate: (proxy, w, req) => {
       const push = req.push;
-      if (!push) return undefined;
+      if (!push || clustersUnaffected(proxy, push, req)) return undefined;
       // Incremental EDS: a delta stream gets only the assignments of the services the push changed.
       const hosts = w.incremental ? changedHosts(req) : undefined;
       let classes = endpointClasses.get(push);
