@@ -33,7 +33,8 @@ const KNOBS = {
   prof: process.env.BENCH_PROF,
 };
 const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5 };
-const HARD_DEADLINE_MS = 330_000;
+/** Connect, every edit's convergence wait, and a minute for start-up and teardown. */
+const HARD_DEADLINE_MS = KNOBS.connectTimeoutMs + 2 * KNOBS.reps * (KNOBS.convergeTimeoutMs + 5_000) + 60_000;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');

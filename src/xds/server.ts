@@ -91,6 +91,8 @@ export class AdsServer<P = unknown> {
   private readonly debouncer: Debouncer<P>;
   private readonly queue: PushQueue<Connection, P>;
   private readonly enqueuedAt = new WeakMap<Connection, number>();
+  /** Connection sequence numbers: the priority of their responses (earliest connected first). */
+  private readonly order = new WeakMap<Connection, number>();
   private readonly responseSlots: Semaphore;
   private readonly noncePrefix = randomBytes(4).toString('hex');
   private nonceSeq = 0;
@@ -218,7 +220,9 @@ export class AdsServer<P = unknown> {
           fail(grpc.status.INVALID_ARGUMENT, (err as Error).message);
           return;
         }
-        conn = new Connection(`${proxy.id}-${++this.connSeq}`, proxy, kind, this.clock.now(), (msg) => this.write(call, msg));
+        const seq = ++this.connSeq;
+        conn = new Connection(`${proxy.id}-${seq}`, proxy, kind, this.clock.now(), (msg) => this.write(call, msg));
+        this.order.set(conn, seq);
         this.connections.set(conn.id, conn);
         this.opts.observer?.connected?.(proxy);
         log.info({ conn: conn.id, stream: kind }, 'ADS stream opened');
@@ -380,7 +384,9 @@ export class AdsServer<P = unknown> {
   }
 
   private async respond(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
-    const release = await this.responseSlots.acquire();
+    // Earliest-connected first: a proxy that got its CDS gets its EDS (then LDS, RDS) before
+    // later proxies' CDS, so proxies become ready one after another rather than all at the end.
+    const release = await this.responseSlots.acquire(this.order.get(conn));
     try {
       if (conn.closed) return;
       const t0 = this.clock.now();
