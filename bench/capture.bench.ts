@@ -162,10 +162,13 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'capture-bench-'));
   chmodSync(dir, 0o755); // the proxies run as UID 1337 and read their configs from here
   let net: Network | undefined;
-  const cleanup = async (): Promise<void> => {
+  // One tear-down shared by the signal handler and the normal/failure path: a signal kills the
+  // drivers, which fails the run, and neither exit may come before the namespaces are gone.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => (cleaning ??= (async () => {
     await net?.close();
     rmSync(dir, { recursive: true, force: true });
-  };
+  })());
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => void cleanup().finally(() => process.exit(130)));
   }
