@@ -13,6 +13,7 @@ import { ListenerIndex, capturedLookup, restoresDestination } from './listener/h
 import { restoreDestination, type DestinationLookup } from './listener/original-dst.js';
 import { compileHttpFilters } from './filters/http-filters.js';
 import { RouteTable } from './router/route-table.js';
+import { sameConfig } from './config/same-config.js';
 import { StatsRegistry } from './stats.js';
 import { tcpProxyContext } from './tcp/tcp-proxy.js';
 import { Cluster } from './upstream/cluster.js';
@@ -24,7 +25,7 @@ const DEFAULT_MAX_HEADERS_COUNT = 100;
 interface ListenerRuntime {
   readonly name: string;
   readonly server: Server;
-  json: string;
+  config: ListenerConfig;
   chains: CompiledChainMatch<ChainRuntime>[];
   defaultChain: ChainRuntime | undefined;
   /** tls_inspector / http_inspector to run before chain selection. */
@@ -48,7 +49,7 @@ export class Proxy {
   readonly timers = new CoarseTimers();
   private config: ProxyConfig = { version: '', listeners: [], routeConfigs: [], clusters: [] };
   private routeTables = new Map<string, RouteTable>();
-  private clusters = new Map<string, { json: string; cluster: Cluster }>();
+  private clusters = new Map<string, Cluster>();
   private readonly listeners = new Map<string, ListenerRuntime>();
   /** Listeners by address:port, for use_original_dst handoff. */
   private byAddress = new ListenerIndex<ListenerRuntime>();
@@ -77,21 +78,20 @@ export class Proxy {
       }
     }
     const eds = new Map((next.endpoints ?? []).map((e) => [e.clusterName, e]));
-    const clusters = new Map<string, { json: string; cluster: Cluster }>();
+    const clusters = new Map<string, Cluster>();
     for (const c of next.clusters) {
-      const json = JSON.stringify(c);
       const old = this.clusters.get(c.name);
-      const entry = old !== undefined && old.json === json ? old : { json, cluster: this.newCluster(c) };
+      const cluster = old !== undefined && sameConfig(old.config, c) ? old : this.newCluster(c);
       const cla = eds.get(c.name);
-      if (c.type === 'EDS' && cla !== undefined) entry.cluster.setEndpoints(cla);
-      clusters.set(c.name, entry);
+      if (c.type === 'EDS' && cla !== undefined) cluster.setEndpoints(cla);
+      clusters.set(c.name, cluster);
     }
     // Swap: from here on, new requests see the new version.
     const oldClusters = this.clusters;
     this.config = next;
     this.routeTables = routeTables;
     this.clusters = clusters;
-    for (const [name, e] of oldClusters) if (clusters.get(name) !== e) e.cluster.close();
+    for (const [name, c] of oldClusters) if (clusters.get(name) !== c) c.close();
     await this.applyListeners(next.listeners, inline);
   }
 
@@ -103,7 +103,7 @@ export class Proxy {
   private chainRuntime(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): ChainRuntime {
     const tcp = fc.tcpProxy;
     if (tcp !== undefined) {
-      return { kind: 'tcp', tcp: tcpProxyContext(tcp, this.stats.tcp(tcp.statPrefix), (name) => this.clusters.get(name)?.cluster) };
+      return { kind: 'tcp', tcp: tcpProxyContext(tcp, this.stats.tcp(tcp.statPrefix), (name) => this.clusters.get(name)) };
     }
     const h = fc.httpConnectionManager;
     if (h === undefined) throw new Error(`filter chain ${fc.name ?? ''} has neither httpConnectionManager nor tcpProxy`);
@@ -131,7 +131,7 @@ export class Proxy {
       scheme: 'http',
       timers: this.timers,
       routeTable: table !== undefined ? () => table : () => (rdsName === undefined ? undefined : this.routeTables.get(rdsName)),
-      cluster: (name) => this.clusters.get(name)?.cluster,
+      cluster: (name) => this.clusters.get(name),
       onAccess: this.options.onAccess,
       upgrades: new Set((h.upgradeConfigs ?? []).filter((u) => u.enabled !== false).map((u) => u.upgradeType.toLowerCase())),
       httpFilters: compileHttpFilters(h.httpFilters, h.statPrefix, this.stats, this.options.random),
@@ -142,15 +142,13 @@ export class Proxy {
     const keep = new Set<string>();
     for (const l of next) {
       keep.add(l.name);
-      const json = JSON.stringify(l);
       const existing = this.listeners.get(l.name);
-      if (existing !== undefined && existing.json === json) continue;
+      if (existing !== undefined && sameConfig(existing.config, l)) continue;
       const chains = l.filterChains.map((fc) => compileChainMatch(this.chainRuntime(fc, inline), fc.filterChainMatch));
       const defaultChain = l.defaultFilterChain ? this.chainRuntime(l.defaultFilterChain, inline) : undefined;
-      const prev = existing === undefined ? undefined : (JSON.parse(existing.json) as ListenerConfig);
-      if (existing !== undefined && prev !== undefined && prev.address === l.address && prev.port === l.port) {
+      if (existing !== undefined && existing.config.address === l.address && existing.config.port === l.port) {
         // Same socket, new filter chains: new connections pick them up, open ones finish as they were.
-        existing.json = json;
+        existing.config = l;
         existing.chains = chains;
         existing.defaultChain = defaultChain;
         existing.inspect = this.listenerFilterPlan(l);
@@ -159,7 +157,7 @@ export class Proxy {
         continue;
       }
       if (existing !== undefined) this.drainListener(existing);
-      this.listeners.set(l.name, await this.bind(l, json, chains, defaultChain));
+      this.listeners.set(l.name, await this.bind(l, chains, defaultChain));
     }
     for (const [name, rt] of this.listeners) if (!keep.has(name)) this.drainListener(rt);
     const index = new ListenerIndex<ListenerRuntime>();
@@ -181,10 +179,10 @@ export class Proxy {
     for (const c of rt.connections) c.closeAfterResponse = true;
   }
 
-  private bind(l: ListenerConfig, json: string, chains: CompiledChainMatch<ChainRuntime>[], defaultChain: ChainRuntime | undefined): Promise<ListenerRuntime> {
+  private bind(l: ListenerConfig, chains: CompiledChainMatch<ChainRuntime>[], defaultChain: ChainRuntime | undefined): Promise<ListenerRuntime> {
     const connections = new Set<DownstreamHandle>();
     const rt: ListenerRuntime = {
-      name: l.name, server: undefined as unknown as Server, json, chains, defaultChain, inspect: this.listenerFilterPlan(l),
+      name: l.name, server: undefined as unknown as Server, config: l, chains, defaultChain, inspect: this.listenerFilterPlan(l),
       restore: restoresDestination(l), useOriginalDst: l.useOriginalDst === true, connections,
     };
     const ls = listenerStats(this.stats, l.address, l.port);
@@ -260,7 +258,7 @@ export class Proxy {
       for (const c of rt.connections) c.destroy();
     }
     this.listeners.clear();
-    for (const { cluster } of this.clusters.values()) cluster.close();
+    for (const cluster of this.clusters.values()) cluster.close();
     this.clusters.clear();
     this.timers.stop();
     await Promise.all(closing);
