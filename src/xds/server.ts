@@ -1,12 +1,12 @@
 // The ADS server: one gRPC stream per proxy carrying LDS/RDS/CDS/EDS/SDS, state of the world or
 // delta. It owns the protocol only — nonces, ACK/NACK, subscriptions, debounce, push queue — and
 // asks the Generators for resources. Requests and pushes for one connection run one at a time.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { logger } from '../shared/log.js';
 import { proxyFromNode, type Proxy } from '../pilot/model/proxy.js';
 import {
-  ADS_SERVICE, TypeUrl, type Any__Output, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
+  ADS_SERVICE, TypeUrl, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
   type DeltaDiscoveryRequest__Output, type DiscoveryRequest__Output,
 } from '../xds-api/index.js';
 import { classifyRequest } from './classify.js';
@@ -17,8 +17,10 @@ import type { Generated, Generators } from './generator.js';
 import { PushQueue } from './push-queue.js';
 import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
-import { newWatch, type WatchedResource } from './watch.js';
+import { newWatch, ownVersions, type WatchedResource } from './watch.js';
 import { encodeDeltaResponse, encodeSotwResponse } from './wire.js';
+import { deltaDiff } from './delta-diff.js';
+import { Interner, SharedVersions } from './shared-versions.js';
 
 const log = logger('xds');
 
@@ -94,6 +96,9 @@ export class AdsServer<P = unknown> {
   /** Connection sequence numbers: the priority of their responses (earliest connected first). */
   private readonly order = new WeakMap<Connection, number>();
   private readonly responseSlots: Semaphore;
+  private readonly sharedVersions = new SharedVersions();
+  /** Subscribed resource names, one string per name across all streams. */
+  private readonly names = new Interner();
   private readonly noncePrefix = randomBytes(4).toString('hex');
   private nonceSeq = 0;
   private connSeq = 0;
@@ -264,7 +269,7 @@ export class AdsServer<P = unknown> {
     switch (c.kind) {
       case 'initial':
       case 'reconnect': {
-        const w = newWatch(req.type_url, c.names, c.wildcard);
+        const w = newWatch(req.type_url, c.names.map((n) => this.names.intern(n)), c.wildcard);
         conn.watches.set(req.type_url, w);
         await this.respond(conn, w, this.newRequest(c.kind === 'initial' ? 'initial' : 'reconnect'), 'request');
         return;
@@ -285,14 +290,14 @@ export class AdsServer<P = unknown> {
         return;
       case 'unsubscribe':
         this.recordAck(prev!, c.nonce, c.version);
-        prev!.names = new Set(c.names);
+        prev!.names = new Set(c.names.map((n) => this.names.intern(n)));
         return;
       case 'unsubscribe-all':
         conn.watches.delete(req.type_url);
         return;
       case 'subscription-change':
         this.recordAck(prev!, c.nonce, c.version);
-        prev!.names = new Set(c.names);
+        prev!.names = new Set(c.names.map((n) => this.names.intern(n)));
         prev!.wildcard = c.wildcard;
         await this.respond(conn, prev!, this.newRequest('subscription'), 'request');
         return;
@@ -313,7 +318,7 @@ export class AdsServer<P = unknown> {
     const unsubscribe = req.resource_names_unsubscribe;
     if (!w) {
       const wildcard = isWildcardType(type) && (subscribe.length === 0 || subscribe.includes('*'));
-      w = newWatch(type, subscribe.filter((n) => n !== '*'), wildcard);
+      w = newWatch(type, subscribe.filter((n) => n !== '*').map((n) => this.names.intern(n)), wildcard);
       // initial_resource_versions: what the proxy already holds from an earlier stream.
       w.resourceVersions = new Map(Object.entries(req.initial_resource_versions ?? {}));
       conn.watches.set(type, w);
@@ -335,7 +340,7 @@ export class AdsServer<P = unknown> {
         added ||= !w.wildcard;
         w.wildcard = isWildcardType(type);
       } else if (!w.names.has(n)) {
-        w.names.add(n);
+        w.names.add(this.names.intern(n));
         added = true;
       }
     }
@@ -343,7 +348,7 @@ export class AdsServer<P = unknown> {
       if (n === '*') w.wildcard = false;
       else w.names.delete(n);
       // The proxy dropped it; if it subscribes again it must be sent again.
-      if (!w.wildcard) w.resourceVersions?.delete(n);
+      if (!w.wildcard && w.resourceVersions?.has(n)) ownVersions(w).delete(n);
     }
     if (added) await this.respond(conn, w, this.newRequest('subscription'), 'request');
   }
@@ -436,28 +441,19 @@ export class AdsServer<P = unknown> {
       await written;
       return;
     }
-    const have = w.resourceVersions ?? (w.resourceVersions = new Map());
-    const changed: Array<{ name: string; version: string; resource: Any__Output }> = [];
-    const present = new Set<string>();
-    for (const r of out.resources) {
-      const version = r.version ?? createHash('sha256').update(r.resource.value).digest('base64url').slice(0, 16);
-      present.add(r.name);
-      if (req.forced || have.get(r.name) !== version) changed.push({ name: r.name, version, resource: r.resource });
-    }
-    // A partial answer (incremental EDS) names only what the push changed; the rest stays as held.
-    const removed = out.partial ? [] : [...have.keys()].filter((n) => !present.has(n) && (w.wildcard || w.names.has(n)));
-    if (mode === 'push' && changed.length === 0 && removed.length === 0) return;
+    const d = deltaDiff(w.typeUrl, out, w.resourceVersions, (n) => w.wildcard || w.names.has(n), req.forced === true, this.sharedVersions);
+    w.resourceVersions = d.holds;
+    w.versionsShared = d.shared;
+    if (mode === 'push' && d.changed.length === 0 && d.removed.length === 0) return;
     const nonce = this.nextNonce();
     const written = conn.write(encodeDeltaResponse({
       systemVersionInfo: out.version,
-      resources: changed,
+      resources: d.changed,
       typeUrl: w.typeUrl,
-      removedResources: removed,
+      removedResources: d.removed,
       nonce,
       ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
     }));
-    for (const r of changed) have.set(r.name, r.version);
-    for (const n of removed) have.delete(n);
     this.recordSent(w, nonce, out.version);
     await written;
   }
