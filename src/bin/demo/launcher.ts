@@ -2,6 +2,7 @@
 // pod's app and sidecar and the gateways, wait until every proxy is ready, print where to go;
 // `stop()` ends everything it started. Wiring only: the mesh's behaviour is istiod's and the
 // proxies', configured by the same YAML a user edits.
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -111,14 +112,19 @@ export class DemoMesh {
     const proxyArgs = (type: 'sidecar' | 'router') =>
       [...entry('bin/pilot-agent'), 'proxy', type, '--discoveryAddress', grpcAddr, '--proxyAdminPort', '0', '--statusPort', '0', '--concurrency', '1'];
     const starts: Array<Promise<{ pod: PodPlan; role: RunningProxy['role']; child: Child } | undefined>> = [];
+    const startApp = (p: PodPlan) =>
+      this.supervisor.start({ name: `${p.name}.${p.namespace}.app`, stopOrder: 2, env: p.env, args: [...entry('demo/main'), p.app!] });
     for (const p of pods) {
-      if (p.role === 'app') {
-        starts.push(this.supervisor.start({ name: `${p.name}.${p.namespace}.app`, stopOrder: 2, env: p.env, args: [...entry('demo/main'), p.app!] }).then(() => undefined));
-      }
+      let proxy: Promise<Child> | undefined;
       if (p.role === 'gateway' || p.sidecar) {
+        proxy = this.supervisor.start({ name: `${p.name}.${p.namespace}.${p.role === 'gateway' ? 'gateway' : 'sidecar'}`, stopOrder: 1, env: proxyEnv(p), args: proxyArgs(p.role === 'gateway' ? 'router' : 'sidecar') });
         const role = p.role === 'gateway' ? 'gateway' : 'sidecar';
-        starts.push(this.supervisor.start({ name: `${p.name}.${p.namespace}.${role}`, stopOrder: 1, env: proxyEnv(p), args: proxyArgs(p.role === 'gateway' ? 'router' : 'sidecar') })
-          .then((child) => ({ pod: p, role, child })));
+        starts.push(proxy.then((child) => ({ pod: p, role, child })));
+      }
+      if (p.role === 'app') {
+        // holdApplicationUntilProxyStarts: the app waits for `pilot-agent wait`, like Istio's postStart hook.
+        const app = p.holdApplication && proxy ? proxy.then((child) => this.holdUntilReady(p, child)).then(() => startApp(p)) : startApp(p);
+        starts.push(app.then(() => undefined));
       }
     }
     const proxies = (await Promise.all(starts)).filter((x) => x !== undefined);
@@ -137,6 +143,20 @@ export class DemoMesh {
     writeFileSync(join(this.logDir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`);
     this.out(banner({ docs, pods, proxies: running, monitoringAddr, logDir: this.logDir, istioctl: istioctlCommand(REPO_ROOT, process.cwd()) }));
     return state;
+  }
+
+  private holdUntilReady(p: PodPlan, sidecar: Child): Promise<void> {
+    const url = `http://127.0.0.1:${Number(sidecar.hello.status)}/healthz/ready`;
+    const args = [...entry('bin/pilot-agent'), 'wait', '--url', url, '--timeoutSeconds', String(READY_TIMEOUT_MS / 1000)];
+    return new Promise((done, fail) => {
+      execFile(process.execPath, args, { cwd: REPO_ROOT }, (err, stdout, stderr) => {
+        if (err) fail(new DemoError(`${p.name}: pilot-agent wait failed (holdApplicationUntilProxyStarts): ${stderr || stdout || err.message}`));
+        else {
+          this.out(`demo: ${p.name}.${p.namespace}: sidecar ready, starting the app (holdApplicationUntilProxyStarts)`);
+          done();
+        }
+      });
+    });
   }
 
   stop(): Promise<void> {

@@ -124,3 +124,16 @@ test('examples/demo: six pods on 127.0.10.x, every socket on its pod address', a
   for (const n of [11, 12, 13, 14, 15]) want.push(`127.0.10.${n}:8080`, `127.0.10.${n}:9080`, `127.0.10.${n}:9090`);
   assert.deepEqual(sockets, want.sort());
 });
+
+test('planPods: holdApplicationUntilProxyStarts from proxy.istio.io/config', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['annotation true holds the app', ns() + pod({ annotations: '{proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"}' }), true],
+    ['annotation false does not', ns() + pod({ annotations: '{proxy.istio.io/config: "holdApplicationUntilProxyStarts: false"}' }), false],
+    ['no annotation does not', ns() + pod(), false],
+    ['without a sidecar there is nothing to wait for', ns('{istio-injection: disabled}') + pod({ annotations: '{proxy.istio.io/config: "holdApplicationUntilProxyStarts: true"}' }), false],
+  ];
+  for (const [name, yaml, want] of cases) {
+    assert.equal(planPods(docs(yaml))[0].holdApplication, want, name);
+  }
+  assert.throws(() => planPods(docs(ns() + pod({ annotations: '{proxy.istio.io/config: "a: [b"}' }))), /proxy.istio.io\/config is not YAML/);
+});

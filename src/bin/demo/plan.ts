@@ -2,6 +2,7 @@
 // app, plus a sidecar when Istio would inject one), a Pod running `proxy router` becomes a
 // gateway, and the Sidecar and Gateway listeners bound on real addresses say which sockets the
 // mesh will open, so they can be checked before anything starts. Pure: documents in, plan out.
+import { parse as parseYaml } from 'yaml';
 import { SAMPLE_APPS } from '../../demo/index.js';
 
 export interface Doc {
@@ -21,6 +22,12 @@ export interface PodPlan {
   readonly app?: string;
   /** For `app` pods: run a sidecar beside the app (Istio's injection rules). */
   readonly sidecar: boolean;
+  /**
+   * ProxyConfig `holdApplicationUntilProxyStarts` from the pod's `proxy.istio.io/config`
+   * annotation: the app starts only after `pilot-agent wait` sees its sidecar ready, as Istio's
+   * injected postStart hook does.
+   */
+  readonly holdApplication?: boolean;
   /** The container's env, plus what the downward API would give (POD_NAME, POD_IP, ...). */
   readonly env: Readonly<Record<string, string>>;
 }
@@ -81,7 +88,20 @@ function podPlan(pod: Obj, namespaces: Map<string, Obj>): PodPlan {
     env[e.name] = e.value;
   }
   Object.assign(env, { POD_NAME: name, POD_NAMESPACE: namespace, POD_IP: ip, SERVICE_VERSION: labels.version ?? 'v1' });
-  return { ...base, role: 'app', app, sidecar: injected(pod, namespaces), env };
+  const sidecar = injected(pod, namespaces);
+  return { ...base, role: 'app', app, sidecar, holdApplication: sidecar && holdsApplication(pod), env };
+}
+
+function holdsApplication(pod: Obj): boolean {
+  const text = pod.metadata?.annotations?.['proxy.istio.io/config'];
+  if (text === undefined) return false;
+  let cfg: unknown;
+  try {
+    cfg = parseYaml(text);
+  } catch (e) {
+    throw new PlanError(`${idOf(pod)}: annotation proxy.istio.io/config is not YAML: ${(e as Error).message}`);
+  }
+  return asObj(cfg) !== undefined && (cfg as { holdApplicationUntilProxyStarts?: unknown }).holdApplicationUntilProxyStarts === true;
 }
 
 /** Every Pod in the documents, in file order; throws PlanError naming the pod that cannot run. */
