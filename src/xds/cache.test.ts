@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ANY_CONFIG } from '../pilot/networking/cache-key.js';
+import { ALL_ROUTES, ANY_CONFIG, CONFIG_BUT_VIRTUAL_SERVICES, routePortDep } from '../pilot/networking/cache-key.js';
 import { XdsCache } from './cache.js';
 import type { GeneratedResource } from './generator.js';
 
@@ -66,4 +66,29 @@ test('hits and misses are counted per type; replacing an entry re-indexes its de
   c.onPush({ full: false, configsUpdated: new Set([SVC_B]) }, {});
   assert.equal(c.get(T, 'a'), undefined);
   assert.equal(c.size, 1);
+});
+
+test('a VirtualService-only push drops only the route configurations of the ports its hook names', () => {
+  const VS = 'VirtualService.networking.istio.io/default/vs';
+  const routeDeps = (port: number) => [CONFIG_BUT_VIRTUAL_SERVICES, ALL_ROUTES, routePortDep(port)];
+  const cases: Array<[string, boolean, string[], ((k: string) => string[]) | undefined, string[]]> = [
+    ['hook names port 80', true, [VS], () => [routePortDep(80)], ['a', 'r9080']],
+    ['hook cannot bound it (delegate)', true, [VS], () => [ALL_ROUTES], ['a']],
+    ['no hook: every route', true, [VS], undefined, ['a']],
+    ['VirtualService and DestinationRule: every route', true, [VS, DR_A], () => [routePortDep(80)], []],
+    ['endpoint-only push keeps routes', false, [SVC_B], () => [routePortDep(80)], ['a', 'r80', 'r9080']],
+  ];
+  for (const [name, full, keys, hook, kept] of cases) {
+    const p1 = {};
+    const calls: Array<[string, unknown, unknown]> = [];
+    const c = new XdsCache(hook ? { virtualServiceDeps: (k, push, prev) => (calls.push([k, push, prev]), hook(k)) } : {});
+    c.onPush({ full: true, configsUpdated: new Set() }, p1);
+    c.set(T, 'a', [SVC_A, DR_A], res('a'), p1);
+    c.set(T, 'r80', routeDeps(80), res('r80'), p1);
+    c.set(T, 'r9080', routeDeps(9080), res('r9080'), p1);
+    const p2 = {};
+    c.onPush({ full, configsUpdated: new Set(keys) }, p2);
+    assert.deepEqual(['a', 'r80', 'r9080'].filter((k) => c.get(T, k) !== undefined), kept, name);
+    if (hook && keys.includes(VS)) assert.deepEqual(calls, [[VS, p2, p1]], `${name}: hook sees after and before`);
+  }
 });

@@ -4,7 +4,7 @@
 // A push invalidates precisely what its configsUpdated names; a change the cache cannot attribute
 // (an unknown kind, or "everything") clears it. Entries computed from a superseded PushContext are
 // never stored, so a push racing with an invalidation cannot leave stale bytes behind.
-import { ANY_CONFIG } from '../pilot/networking/cache-key.js';
+import { ANY_CONFIG, CONFIG_BUT_VIRTUAL_SERVICES } from '../pilot/networking/cache-key.js';
 import type { GeneratedResource } from './generator.js';
 import type { PushRequest } from './push-request.js';
 
@@ -13,7 +13,17 @@ import type { PushRequest } from './push-request.js';
  * definition and endpoints, under `ServiceEntry/<ns>/<host>`), DestinationRules and
  * VirtualServices (which only ANY_CONFIG entries read). Any other kind clears the cache.
  */
-const TRACKED_PREFIXES = ['ServiceEntry/', 'DestinationRule.networking.istio.io/', 'VirtualService.networking.istio.io/'];
+const VIRTUAL_SERVICE = 'VirtualService.networking.istio.io/';
+const TRACKED_PREFIXES = ['ServiceEntry/', 'DestinationRule.networking.istio.io/', VIRTUAL_SERVICE];
+
+export interface XdsCacheOptions {
+  /**
+   * The deps a VirtualService change invalidates, from the PushContexts before and after (pilot's
+   * virtualServiceRouteDeps). Without it, a VirtualService change drops every entry that reads
+   * more than its own deps name.
+   */
+  virtualServiceDeps?: (configKey: string, push: any, previous: any) => readonly string[];
+}
 
 export interface CacheStats {
   hits: number;
@@ -38,6 +48,8 @@ export class XdsCache {
   /** Full clears so far (for tests and /debug). */
   clears = 0;
 
+  constructor(private readonly opts: XdsCacheOptions = {}) {}
+
   /**
    * A new PushContext is about to be served for `req`: drop what `req` may have changed and
    * accept entries only from `push` from now on.
@@ -56,8 +68,15 @@ export class XdsCache {
         return;
       }
     }
-    if (req.full) this.invalidate(ANY_CONFIG);
-    for (const key of req.configsUpdated) this.invalidate(key);
+    const vsOnly = [...req.configsUpdated].every((k) => k.startsWith(VIRTUAL_SERVICE));
+    if (req.full) {
+      this.invalidate(ANY_CONFIG);
+      if (!vsOnly || !this.opts.virtualServiceDeps) this.invalidate(CONFIG_BUT_VIRTUAL_SERVICES);
+    }
+    for (const key of req.configsUpdated) {
+      this.invalidate(key);
+      if (key.startsWith(VIRTUAL_SERVICE)) for (const d of this.opts.virtualServiceDeps?.(key, push, previous) ?? []) this.invalidate(d);
+    }
   }
 
   /** The resources stored under `typeUrl` + `key`, counting a hit or a miss. */

@@ -10,6 +10,8 @@ import { KINDS, type PushContext } from '../model/push-context.js';
 import type { Service } from '../model/service.js';
 import { localityString } from '../model/endpoint.js';
 import type { MeshConfig } from '../../api/mesh/index.js';
+import { hostsMatch } from '../model/host.js';
+import { resolveVirtualService, type VirtualServiceConfig } from '../model/virtual-service-index.js';
 import { translationMesh } from './endpoint/mesh-settings.js';
 import { proxyLocality } from './endpoint/proxy-instances.js';
 
@@ -27,6 +29,48 @@ export interface CacheableUnit<T> {
  * push, kept over endpoint-only pushes (it must not read endpoints).
  */
 export const ANY_CONFIG = '*';
+
+/**
+ * The dependency of an entry that reads every config except VirtualServices, whose effect it names
+ * through narrower deps (route configurations: `routePortDep`, `ALL_ROUTES`): dropped on every full
+ * push that changes anything else.
+ */
+export const CONFIG_BUT_VIRTUAL_SERVICES = '*!VirtualService';
+
+/** Every sidecar route configuration (a VirtualService change whose reach cannot be bounded). */
+export const ALL_ROUTES = 'routes/*';
+
+/** Sidecar route configurations of one port (`80`, and sniffed `host:80`). */
+export function routePortDep(port: number): string {
+  return `routes/${port}`;
+}
+
+const VIRTUAL_SERVICE_PREFIX = 'VirtualService.networking.istio.io/';
+
+/**
+ * The route-configuration deps a change of VirtualService `key` invalidates, from the snapshots
+ * before and after: the ports of every service its hosts (old and new) match, plus 80, where a
+ * sidecar's route configuration carries every VirtualService's hosts outside the registry. A
+ * delegate (no hosts; it changes its roots' routes) cannot be bounded: ALL_ROUTES.
+ */
+export function virtualServiceRouteDeps(key: string, push: PushContext, previous: PushContext | undefined): string[] {
+  if (!key.startsWith(VIRTUAL_SERVICE_PREFIX)) return [ALL_ROUTES];
+  const hosts: string[] = [];
+  for (const p of [previous, push]) {
+    const vs = p?.snapshot.getByKey(key) as VirtualServiceConfig | undefined;
+    if (!vs) continue;
+    const resolved = resolveVirtualService(vs, p!.mesh.domainSuffix);
+    if ((resolved.spec.hosts ?? []).length === 0) return [ALL_ROUTES];
+    hosts.push(...resolved.spec.hosts!);
+  }
+  const ports = new Set<number>([80]);
+  for (const p of [previous, push]) {
+    for (const s of p?.services.all ?? []) {
+      if (hosts.some((h) => hostsMatch(h, s.hostname))) for (const port of s.ports) ports.add(port.port);
+    }
+  }
+  return [...ports].sort((a, b) => a - b).map(routePortDep);
+}
 
 /**
  * The key a service's change travels under in a PushRequest's configsUpdated (Istio's

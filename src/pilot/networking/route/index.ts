@@ -3,9 +3,11 @@
 // allow_any/block_all catch-all; gateways get `http.<port>` / `https.<port>.<name>.<gw>.<ns>`.
 import type { RouteConfiguration } from '../../../xds-api/index.js';
 import type { PushContext } from '../../model/push-context.js';
-import { ANY_CONFIG, anySourceLabels, labelsKey, selectorRuleNamespaces, type CacheableUnit } from '../cache-key.js';
+import {
+  ALL_ROUTES, ANY_CONFIG, CONFIG_BUT_VIRTUAL_SERVICES, anySourceLabels, labelsKey, routePortDep, selectorRuleNamespaces, type CacheableUnit,
+} from '../cache-key.js';
 import { buildGatewayRouteConfig } from './gateway-routes.js';
-import { buildSidecarRouteConfig, type RouteProxy } from './sidecar-routes.js';
+import { buildSidecarRouteConfig, parseRouteName, type RouteProxy } from './sidecar-routes.js';
 
 export { buildSidecarRouteConfig, catchAllVirtualHost, egressForPort, parseRouteName, MAX_DIRECT_RESPONSE_BODY, type RouteProxy } from './sidecar-routes.js';
 export { buildGatewayRouteConfig } from './gateway-routes.js';
@@ -28,7 +30,10 @@ export function routeUnit(proxy: RouteProxy, push: PushContext, routeName: strin
   const scope = push.sidecarScope(proxy);
   const sidecar = scope.sidecar ? `${scope.sidecar.meta.namespace}/${scope.sidecar.meta.name}` : '';
   const labels = labelsMatter(push, scope.virtualServices, proxy.configNamespace) ? labelsKey(proxy.labels) : '';
-  return { key: `${proxy.type}|${routeName}|${scope.namespace}|${sidecar}|${proxy.dnsDomain ?? ''}|${labels}`, deps: [ANY_CONFIG], build };
+  // VirtualServices reach a route configuration only through the ports of the hosts they name.
+  const port = parseRouteName(routeName)?.port;
+  const deps = port === undefined ? [ANY_CONFIG] : [CONFIG_BUT_VIRTUAL_SERVICES, ALL_ROUTES, routePortDep(port)];
+  return { key: `${proxy.type}|${routeName}|${scope.namespace}|${sidecar}|${proxy.dnsDomain ?? ''}|${labels}`, deps, build };
 }
 
 function labelsMatter(push: PushContext, vss: readonly { spec: unknown }[], namespace: string): boolean {

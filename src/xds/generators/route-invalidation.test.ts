@@ -1,0 +1,105 @@
+// VirtualService edits and the shared cache: only the route configurations of the ports the
+// VirtualService's hosts (before and after) are served on are rebuilt, plus 80 (which carries
+// hosts outside the registry), and every proxy still gets exactly the uncached bytes.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyMeshConfig } from '../../api/mesh/index.js';
+import { resolveMesh } from '../../pilot/model/mesh.js';
+import { parseProxy } from '../../pilot/model/proxy.js';
+import { PushContext } from '../../pilot/model/push-context.js';
+import { ALL_ROUTES, routePortDep, virtualServiceRouteDeps } from '../../pilot/networking/cache-key.js';
+import { SnapshotRegistry } from '../../pilot/serviceregistry/snapshot-registry.js';
+import { snapshotFromYaml } from '../../pilot/test-fixtures.js';
+import { TypeUrl } from '../../xds-api/index.js';
+import { XdsCache } from '../cache.js';
+import { pushRequest } from '../push-request.js';
+import { envoyGenerators } from './envoy.js';
+
+const svc = (name: string, ip: string, port: number) => `
+apiVersion: v1
+kind: Service
+metadata: { name: ${name}, namespace: default }
+spec: { clusterIP: ${ip}, selector: { app: ${name} }, ports: [{ name: http, port: ${port} }] }`;
+const vs = (name: string, host: string, header: string) => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: ${name}, namespace: default }
+spec:
+  hosts: [${host}]
+  http: [{ match: [{ headers: { x-rev: { exact: ${header} } } }], route: [{ destination: { host: ${host.includes('.') ? host : `${host}.default.svc.cluster.local`} } }] }, { route: [{ destination: { host: web.default.svc.cluster.local } }] }]`;
+const delegate = (header: string) => `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api-delegate, namespace: default }
+spec:
+  http: [{ match: [{ headers: { x-d: { exact: ${header} } } }], route: [{ destination: { host: api.default.svc.cluster.local } }] }]`;
+const root = `
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: api-root, namespace: default }
+spec:
+  hosts: [api.default.svc.cluster.local]
+  http: [{ delegate: { name: api-delegate, namespace: default } }]`;
+
+const BASE = { web: vs('web-vs', 'web', 'r0'), grpc: vs('grpc-vs', 'grpc', 'r0'), ext: vs('ext-vs', 'ext.example.com', 'r0'), delegate: delegate('d0') };
+type Parts = typeof BASE;
+const yaml = (p: Parts) => [svc('web', '10.0.0.1', 80), svc('api', '10.0.0.2', 9080), svc('grpc', '10.0.0.3', 7070), p.web, p.grpc, p.ext, root, p.delegate].filter(Boolean).join('\n---\n');
+
+const mesh = resolveMesh(applyMeshConfig({}));
+function pushOf(p: Parts, version: number): PushContext {
+  const snapshot = snapshotFromYaml(yaml(p), version);
+  const registry = new SnapshotRegistry(mesh);
+  registry.update(snapshot);
+  return PushContext.build({ snapshot, registry, mesh });
+}
+
+const proxy = parseProxy('sidecar~10.2.0.1~client.default~default.svc.cluster.local', { NAMESPACE: 'default', LABELS: { app: 'client' } });
+const ROUTES = ['80', '9080', '7070'];
+const KEY = (name: string) => `VirtualService.networking.istio.io/default/${name}`;
+
+test('virtualServiceRouteDeps: the ports of the hosts before and after, 80 always, delegates unbounded', () => {
+  const before = pushOf(BASE, 1);
+  const cases: Array<[string, Partial<Parts>, string, string[]]> = [
+    ['host on port 80 only', { web: vs('web-vs', 'web', 'r1') }, 'web-vs', [routePortDep(80)]],
+    ['host on 7070', { grpc: vs('grpc-vs', 'grpc', 'r1') }, 'grpc-vs', [routePortDep(80), routePortDep(7070)]],
+    ['host moved from grpc to api: both ports', { grpc: vs('grpc-vs', 'api', 'r1') }, 'grpc-vs', [routePortDep(80), routePortDep(7070), routePortDep(9080)]],
+    ['deleted: the old hosts', { grpc: '' }, 'grpc-vs', [routePortDep(80), routePortDep(7070)]],
+    ['outside the registry', { ext: vs('ext-vs', 'ext.example.com', 'r1') }, 'ext-vs', [routePortDep(80)]],
+    ['delegate (no hosts)', { delegate: delegate('d1') }, 'api-delegate', [ALL_ROUTES]],
+  ];
+  for (const [name, change, vsName, want] of cases) {
+    assert.deepEqual(virtualServiceRouteDeps(KEY(vsName), pushOf({ ...BASE, ...change }, 2), before), want, name);
+  }
+});
+
+test('after a VirtualService edit, cached route configurations equal the uncached ones and only touched ports are rebuilt', async () => {
+  const cases: Array<[string, Partial<Parts>, string, string[]]> = [
+    ['web (port 80)', { web: vs('web-vs', 'web', 'r1') }, 'web-vs', ['80']],
+    ['grpc (port 7070)', { grpc: vs('grpc-vs', 'grpc', 'r1') }, 'grpc-vs', ['80', '7070']],
+    ['grpc moved to api', { grpc: vs('grpc-vs', 'api', 'r1') }, 'grpc-vs', ['80', '9080', '7070']],
+    ['grpc deleted', { grpc: '' }, 'grpc-vs', ['80', '7070']],
+    ['external host', { ext: vs('ext-vs', 'ext.example.com', 'r1') }, 'ext-vs', ['80']],
+    ['delegate of api', { delegate: delegate('d1') }, 'api-delegate', ['80', '9080', '7070']],
+  ];
+  for (const [name, change, vsName, rebuilt] of cases) {
+    const cache = new XdsCache({ virtualServiceDeps: virtualServiceRouteDeps });
+    const cached = envoyGenerators(undefined, cache);
+    const plain = envoyGenerators();
+    const rds = async (g: typeof cached, req: ReturnType<typeof pushRequest<PushContext>>) =>
+      (await g.get(TypeUrl.RouteConfiguration)!.generate(proxy, { typeUrl: TypeUrl.RouteConfiguration, wildcard: false, names: new Set(ROUTES) }, req))!;
+    const push1 = pushOf(BASE, 1);
+    const req1 = pushRequest({ full: true, reason: 'initial', start: 0, push: push1 });
+    cache.onPush(req1, push1);
+    await rds(cached, req1);
+    const push2 = pushOf({ ...BASE, ...change }, 2);
+    const req2 = pushRequest({ full: true, reason: 'config', start: 0, push: push2, configsUpdated: [KEY(vsName)] });
+    cache.onPush(req2, push2);
+    const before = { ...cache.stats(TypeUrl.RouteConfiguration) };
+    const got = await rds(cached, req2);
+    const want = await rds(plain, req2);
+    assert.deepEqual(got.resources.map((r) => [r.name, r.version]), want.resources.map((r) => [r.name, r.version]), name);
+    assert.notDeepEqual(got.resources.map((r) => r.version), (await rds(plain, req1)).resources.map((r) => r.version), `${name}: the edit changed something`);
+    const after = cache.stats(TypeUrl.RouteConfiguration);
+    assert.deepEqual({ misses: after.misses - before.misses, hits: after.hits - before.hits }, { misses: rebuilt.length, hits: ROUTES.length - rebuilt.length }, name);
+  }
+});
