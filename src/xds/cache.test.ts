@@ -92,3 +92,13 @@ test('a VirtualService-only push drops only the route configurations of the port
     if (hook && keys.includes(VS)) assert.deepEqual(calls, [[VS, p2, p1]], `${name}: hook sees after and before`);
   }
 });
+
+test('epochs: a VirtualService-only push keeps its predecessor\'s epoch, any other push starts a new one', () => {
+  const VS = 'VirtualService.networking.istio.io/default/vs';
+  const c = new XdsCache();
+  const pushes = [{}, {}, {}, {}, {}, {}];
+  const reqs: Array<[boolean, string[]]> = [[true, []], [true, [VS]], [false, [SVC_A]], [true, [VS, DR_A]], [true, [VS]], [true, []]];
+  reqs.forEach(([full, keys], i) => c.onPush({ full, configsUpdated: new Set(keys) }, pushes[i]));
+  assert.deepEqual(pushes.map((p) => c.epochOf(p)), [1, 1, 2, 3, 3, 4]);
+  assert.equal(c.epochOf({}), undefined);
+});

@@ -47,6 +47,13 @@ export class XdsCache {
   private current: unknown;
   /** Full clears so far (for tests and /debug). */
   clears = 0;
+  /**
+   * Per PushContext, a number bumped by every push except a VirtualService-only one: output built
+   * from a push that never reads VirtualServices (a sidecar's inbound listeners) is still right for
+   * any push of the same epoch.
+   */
+  private readonly epochs = new WeakMap<object, number>();
+  private epoch = 0;
 
   constructor(private readonly opts: XdsCacheOptions = {}) {}
 
@@ -57,6 +64,9 @@ export class XdsCache {
   onPush(req: Pick<PushRequest<unknown>, 'full' | 'configsUpdated'>, push: unknown): void {
     const previous = this.current;
     this.current = push;
+    const vsOnly = req.configsUpdated.size > 0 && [...req.configsUpdated].every((k) => k.startsWith(VIRTUAL_SERVICE));
+    if (!(req.full && vsOnly && previous !== undefined)) this.epoch++;
+    if (typeof push === 'object' && push !== null) this.epochs.set(push, this.epoch);
     if (previous === undefined) return;
     if (req.configsUpdated.size === 0) {
       this.clear();
@@ -68,7 +78,6 @@ export class XdsCache {
         return;
       }
     }
-    const vsOnly = [...req.configsUpdated].every((k) => k.startsWith(VIRTUAL_SERVICE));
     if (req.full) {
       this.invalidate(ANY_CONFIG);
       if (!vsOnly || !this.opts.virtualServiceDeps) this.invalidate(CONFIG_BUT_VIRTUAL_SERVICES);
@@ -77,6 +86,11 @@ export class XdsCache {
       this.invalidate(key);
       if (key.startsWith(VIRTUAL_SERVICE)) for (const d of this.opts.virtualServiceDeps?.(key, push, previous) ?? []) this.invalidate(d);
     }
+  }
+
+  /** The epoch of a PushContext this cache was told of (see `epochs`); undefined if never told. */
+  epochOf(push: unknown): number | undefined {
+    return typeof push === 'object' && push !== null ? this.epochs.get(push) : undefined;
   }
 
   /** The resources stored under `typeUrl` + `key`, counting a hit or a miss. */

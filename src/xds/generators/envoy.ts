@@ -65,13 +65,23 @@ function clustersUnaffected(proxy: Proxy, push: PushContext, req: PushRequest<un
 
 export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMap<string, G> {
   const opts = mesh ? { mesh } : {};
+  const lastInbound = new WeakMap<Proxy, { epoch: number; resources: readonly GeneratedResource[] }>();
   const lds: G = {
     generate: (proxy, _w, req) => {
       const push = req.push;
       if (!push) return undefined;
       const { outbound, own } = listenerUnits(proxy, push);
       const out = [...cached(cache, TypeUrl.Listener, outbound, push, (ls) => ls.map((l) => encodeResource(TypeUrl.Listener, l.name ?? '', l)))];
-      for (const l of own) out.push(encodeResource(TypeUrl.Listener, l.name ?? '', l));
+      // Only VirtualService pushes since this proxy's inbound listeners were built: they cannot
+      // have changed (the cache's epoch says so; without a cache everything is rebuilt).
+      const epoch = cache?.epochOf(push);
+      const last = lastInbound.get(proxy);
+      let inbound = epoch !== undefined && last?.epoch === epoch ? last.resources : undefined;
+      if (!inbound) {
+        inbound = own().map((l) => encodeResource(TypeUrl.Listener, l.name ?? '', l));
+        if (epoch !== undefined) lastInbound.set(proxy, { epoch, resources: inbound });
+      }
+      out.push(...inbound);
       return assemble(out);
     },
   };

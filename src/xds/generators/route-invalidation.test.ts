@@ -103,3 +103,45 @@ test('after a VirtualService edit, cached route configurations equal the uncache
     assert.deepEqual({ misses: after.misses - before.misses, hits: after.hits - before.hits }, { misses: rebuilt.length, hits: ROUTES.length - rebuilt.length }, name);
   }
 });
+
+test('a sidecar\'s inbound listeners are reused across VirtualService-only pushes and rebuilt after any other', async () => {
+  const cache = new XdsCache({ virtualServiceDeps: virtualServiceRouteDeps });
+  const lds = envoyGenerators(undefined, cache).get(TypeUrl.Listener)!;
+  const plain = envoyGenerators().get(TypeUrl.Listener)!;
+  // The client is itself a `web` workload, so it has inbound listeners for web's port.
+  const web = parseProxy('sidecar~10.2.0.9~web-1.default~default.svc.cluster.local', { NAMESPACE: 'default', LABELS: { app: 'web' } });
+  const pod = `
+apiVersion: v1
+kind: Pod
+metadata: { name: web-1, namespace: default, labels: { app: web } }
+spec: { containers: [{ name: app }] }
+status: { podIP: 10.2.0.9, conditions: [{ type: Ready, status: "True" }] }`;
+  const pushWith = (p: Parts, extra: string, version: number) => {
+    const snapshot = snapshotFromYaml(`${yaml(p)}\n---\n${pod}${extra}`, version);
+    const registry = new SnapshotRegistry(mesh);
+    registry.update(snapshot);
+    return PushContext.build({ snapshot, registry, mesh });
+  };
+  const watch = { typeUrl: TypeUrl.Listener, wildcard: true, names: new Set<string>() };
+  const inboundOf = (g: Awaited<ReturnType<typeof lds.generate>>) => g!.resources.find((r) => r.name === 'virtualInbound')!;
+  // [step, push, configsUpdated, full, LDS asked (EDS-only pushes do not), inbound reused]
+  const steps: Array<[string, PushContext, string[], boolean, boolean, boolean]> = [
+    ['initial', pushWith(BASE, '', 1), [], true, true, false],
+    ['VirtualService edit: reused', pushWith({ ...BASE, web: vs('web-vs', 'web', 'r1') }, '', 2), [KEY('web-vs')], true, true, true],
+    ['endpoint-only push (LDS not asked)', pushWith({ ...BASE, web: vs('web-vs', 'web', 'r1') }, '', 3), ['ServiceEntry/default/web.default.svc.cluster.local'], false, false, false],
+    ['VirtualService edit after an endpoint push: rebuilt', pushWith({ ...BASE, web: vs('web-vs', 'web', 'r2') }, '', 4), [KEY('web-vs')], true, true, false],
+    ['another VirtualService edit: reused', pushWith({ ...BASE, web: vs('web-vs', 'web', 'r3') }, '', 5), [KEY('web-vs')], true, true, true],
+    ['DestinationRule and VirtualService: rebuilt', pushWith(BASE, '', 6), [KEY('web-vs'), 'DestinationRule.networking.istio.io/default/x'], true, true, false],
+  ];
+  let previous: ReturnType<typeof inboundOf> | undefined;
+  for (const [name, push, keys, full, asked, reused] of steps) {
+    const req = pushRequest({ full, reason: 'config', start: 0, push, configsUpdated: keys });
+    cache.onPush(req, push);
+    if (!asked) continue;
+    const got = inboundOf(await lds.generate(web, watch, req));
+    const want = inboundOf(await plain.generate(web, watch, req));
+    assert.equal(got.version, want.version, `${name}: equal to the uncached translation`);
+    assert.equal(got === previous, reused, `${name}: reused`);
+    previous = got;
+  }
+});

@@ -35,8 +35,8 @@ export function buildListeners(proxy: Proxy, push: PushContext): Listener[] {
  * (which skip the proxy's own address); the inbound side is the proxy's own. Gateways' listeners
  * are not shared.
  */
-export function listenerUnits(proxy: Proxy, push: PushContext): { outbound: CacheableUnit<Listener[]>; own: Listener[] } {
-  if (proxy.type === 'router') return { outbound: { key: undefined, deps: [ANY_CONFIG], build: () => buildGatewayListeners(proxy, push) }, own: [] };
+export function listenerUnits(proxy: Proxy, push: PushContext): { outbound: CacheableUnit<Listener[]>; own: () => Listener[] } {
+  if (proxy.type === 'router') return { outbound: { key: undefined, deps: [ANY_CONFIG], build: () => buildGatewayListeners(proxy, push) }, own: () => [] };
   const build = () => {
     const out = buildSidecarOutboundListeners(proxy, push);
     const vo = buildVirtualOutboundListener(proxy, push);
@@ -50,7 +50,9 @@ export function listenerUnits(proxy: Proxy, push: PushContext): { outbound: Cach
   return {
     // Outbound listeners read endpoints only for headless services: their endpoint changes invalidate.
     outbound: { key: `${proxy.type}|${scope.namespace}|${sidecar}|${proxy.interceptionMode}|${labels}|${ip}`, deps: [ANY_CONFIG, ...headless.map(serviceConfigKey)], build },
-    own: buildSidecarInboundListeners(proxy, push),
+    // Inbound listeners read the proxy's own workload, Sidecar ingress and mesh settings, never
+    // VirtualServices (built lazily: a VirtualService push reuses the previous ones).
+    own: () => buildSidecarInboundListeners(proxy, push),
   };
 }
 
