@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Any__Output } from '../xds-api/index.js';
 import { deltaDiff } from './delta-diff.js';
 import type { Generated } from './generator.js';
-import { Interner, SharedVersions } from './shared-versions.js';
+import { Interner, OverlayMap, SharedVersions } from './shared-versions.js';
 
 const T = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 const any = (s: string): Any__Output => ({ type_url: T, value: Buffer.from(s) });
@@ -28,11 +28,13 @@ test('delta diff: changed, removed and what the proxy then holds', async (t) => 
   ];
   for (const c of cases) {
     await t.test(c.name, () => {
-      const d = deltaDiff(T, c.out, c.have, c.subscribed ?? all, c.forced ?? false, new SharedVersions());
+      const table = new SharedVersions();
+      const d = deltaDiff(T, c.out, c.have, c.subscribed ?? all, c.forced ?? false, table);
       assert.deepEqual(d.changed.map((x) => x.name), c.changed);
       assert.deepEqual(d.removed, c.removed);
       assert.deepEqual([...d.holds].sort(), c.holds);
-      assert.equal(d.shared, c.shared);
+      const fromTable = table.of(T, c.out.version, c.out.resources, c.out.resources.map((r) => r.version!));
+      assert.equal(d.holds === fromTable, c.shared, 'the shared map of this answer, else the proxy\'s own');
       if (c.have) assert.notEqual(d.holds, c.have, 'the held map is never changed in place');
     });
   }
@@ -63,4 +65,23 @@ test('shared tables are bounded', () => {
   const overflow = ['c', ''].join('');
   assert.equal(interner.intern(overflow), overflow);
   assert.equal(interner.size, 2);
+});
+
+test('overlay maps: reads, iteration and size see the changes; chains keep one root; large changes flatten', () => {
+  const root = new Map([['a', '1'], ['b', '1'], ['c', '1'], ['d', '1'], ['e', '1'], ['f', '1'], ['g', '1']]);
+  const o1 = OverlayMap.with(root, [['b', '2'], ['z', '1']], ['c']);
+  assert.ok(o1 instanceof OverlayMap);
+  assert.deepEqual([...o1], [['a', '1'], ['b', '2'], ['d', '1'], ['e', '1'], ['f', '1'], ['g', '1'], ['z', '1']]);
+  assert.equal(o1.size, 7);
+  assert.deepEqual([o1.get('b'), o1.get('c'), o1.has('c'), o1.has('z')], ['2', undefined, false, true]);
+  assert.equal(root.get('b'), '1', 'root untouched');
+  assert.equal(root.size, 7);
+  const o2 = OverlayMap.with(o1, [], ['z']);
+  assert.ok(o2 instanceof OverlayMap && o2.root === root);
+  assert.deepEqual([...o2.keys()], ['a', 'b', 'd', 'e', 'f', 'g']);
+  assert.equal(o2.size, 6);
+  assert.deepEqual([...o1.keys()], ['a', 'b', 'd', 'e', 'f', 'g', 'z'], 'o1 untouched');
+  const flat = OverlayMap.with(o2, [['a', '3']], ['d']);
+  assert.ok(!(flat instanceof OverlayMap), 'five changes on seven entries: flattened');
+  assert.deepEqual([...flat], [['a', '3'], ['b', '2'], ['e', '1'], ['f', '1'], ['g', '1']]);
 });

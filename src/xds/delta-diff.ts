@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Any__Output } from '../xds-api/index.js';
 import type { Generated } from './generator.js';
-import type { SharedVersions } from './shared-versions.js';
+import { OverlayMap, type SharedVersions } from './shared-versions.js';
 
 export interface DeltaChange {
   readonly name: string;
@@ -15,10 +15,8 @@ export interface DeltaChange {
 export interface DeltaDiff {
   changed: DeltaChange[];
   removed: string[];
-  /** What the proxy holds once the response is applied. */
+  /** What the proxy holds once the response is applied (never changed in place: often shared). */
   holds: ReadonlyMap<string, string>;
-  /** `holds` is a shared map: copy it before changing it. */
-  shared: boolean;
 }
 
 const EMPTY: ReadonlyMap<string, string> = new Map();
@@ -40,10 +38,8 @@ export function deltaDiff(
   });
   if (out.partial) {
     // Incremental EDS names only what the push changed; everything else stays as held.
-    if (changed.length === 0) return { changed, removed: [], holds: held, shared: false };
-    const next = new Map(held);
-    for (const c of changed) next.set(c.name, c.version);
-    return { changed, removed: [], holds: next, shared: false };
+    if (changed.length === 0) return { changed, removed: [], holds: held };
+    return { changed, removed: [], holds: OverlayMap.with(held, changed.map((c) => [c.name, c.version] as const)) };
   }
   const target = shared.of(typeUrl, out.version, out.resources, versions);
   const removed: string[] = [];
@@ -53,8 +49,6 @@ export function deltaDiff(
     if (subscribed(n)) removed.push(n);
     else kept.push(n);
   }
-  if (kept.length === 0) return { changed, removed, holds: target, shared: true };
-  const next = new Map(target);
-  for (const n of kept) next.set(n, held.get(n)!);
-  return { changed, removed, holds: next, shared: false };
+  if (kept.length === 0) return { changed, removed, holds: target };
+  return { changed, removed, holds: OverlayMap.with(target, kept.map((n) => [n, held.get(n)!] as const)) };
 }

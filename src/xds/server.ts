@@ -17,10 +17,10 @@ import type { Generated, Generators } from './generator.js';
 import { PushQueue } from './push-queue.js';
 import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
-import { newWatch, ownVersions, type WatchedResource } from './watch.js';
+import { newWatch, type WatchedResource } from './watch.js';
 import { encodeDeltaResponse, encodeSotwResponse } from './wire.js';
 import { deltaDiff } from './delta-diff.js';
-import { Interner, SharedVersions } from './shared-versions.js';
+import { Interner, OverlayMap, SharedVersions } from './shared-versions.js';
 
 const log = logger('xds');
 
@@ -348,7 +348,7 @@ export class AdsServer<P = unknown> {
       if (n === '*') w.wildcard = false;
       else w.names.delete(n);
       // The proxy dropped it; if it subscribes again it must be sent again.
-      if (!w.wildcard && w.resourceVersions?.has(n)) ownVersions(w).delete(n);
+      if (!w.wildcard && w.resourceVersions?.has(n)) w.resourceVersions = OverlayMap.with(w.resourceVersions, [], [n]);
     }
     if (added) await this.respond(conn, w, this.newRequest('subscription'), 'request');
   }
@@ -443,7 +443,6 @@ export class AdsServer<P = unknown> {
     }
     const d = deltaDiff(w.typeUrl, out, w.resourceVersions, (n) => w.wildcard || w.names.has(n), req.forced === true, this.sharedVersions);
     w.resourceVersions = d.holds;
-    w.versionsShared = d.shared;
     if (mode === 'push' && d.changed.length === 0 && d.removed.length === 0) return;
     const nonce = this.nextNonce();
     const written = conn.write(encodeDeltaResponse({

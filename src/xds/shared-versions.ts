@@ -52,3 +52,69 @@ export class Interner {
     return this.strings.size;
   }
 }
+
+const DELETED = Symbol('deleted');
+
+/**
+ * A read-only map seen as `root` with a few entries changed or deleted. Incremental EDS changes one
+ * or two of a proxy's ~2,000 held versions per push; copying the shared map per proxy would cost
+ * a full map per stream again.
+ */
+export class OverlayMap implements ReadonlyMap<string, string> {
+  constructor(readonly root: ReadonlyMap<string, string>, private readonly overlay: ReadonlyMap<string, string | typeof DELETED>) {}
+
+  get(key: string): string | undefined {
+    const v = this.overlay.get(key);
+    if (v === DELETED) return undefined;
+    return v ?? this.root.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  get size(): number {
+    let n = this.root.size;
+    for (const [k, v] of this.overlay) {
+      const inRoot = this.root.has(k);
+      if (v === DELETED) n -= inRoot ? 1 : 0;
+      else n += inRoot ? 0 : 1;
+    }
+    return n;
+  }
+
+  *entries(): MapIterator<[string, string]> {
+    for (const [k, v] of this.root) {
+      const o = this.overlay.get(k);
+      if (o === DELETED) continue;
+      yield [k, o ?? v];
+    }
+    for (const [k, v] of this.overlay) if (v !== DELETED && !this.root.has(k)) yield [k, v];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<string> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: string, key: string, map: ReadonlyMap<string, string>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+
+  /** `base` with `set` applied and `remove` deleted, sharing base's root; flattened once the changes outgrow it. */
+  static with(base: ReadonlyMap<string, string> | undefined, set: Iterable<readonly [string, string]>, remove: Iterable<string> = []): ReadonlyMap<string, string> {
+    const root = base instanceof OverlayMap ? base.root : base ?? new Map<string, string>();
+    const overlay = new Map<string, string | typeof DELETED>(base instanceof OverlayMap ? base.overlay : []);
+    for (const [k, v] of set) overlay.set(k, v);
+    for (const k of remove) overlay.set(k, DELETED);
+    const next = new OverlayMap(root, overlay);
+    return overlay.size * 2 > root.size ? new Map(next) : next;
+  }
+}

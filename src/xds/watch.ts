@@ -23,23 +23,12 @@ export interface WatchedResource {
   lastSentAt?: number;
   lastAckedAt?: number;
   lastNack?: NackRecord;
-  /** Delta only: the version of each resource the proxy holds. */
+  /** Delta only: the version of each resource the proxy holds (immutable: often shared between streams). */
   resourceVersions?: ReadonlyMap<string, string>;
-  /** resourceVersions is shared with other streams (copy before changing it: ownVersions). */
-  versionsShared?: boolean;
   /** Number of responses sent for this type on this connection. */
   responses: number;
 }
 
 export function newWatch(typeUrl: string, names: Iterable<string>, wildcard: boolean): WatchedResource {
   return { typeUrl, names: new Set(names), wildcard, responses: 0 };
-}
-
-/** The watch's own, mutable resourceVersions (copied first when shared). */
-export function ownVersions(w: WatchedResource): Map<string, string> {
-  if (!w.resourceVersions || w.versionsShared) {
-    w.resourceVersions = new Map(w.resourceVersions ?? []);
-    w.versionsShared = false;
-  }
-  return w.resourceVersions as Map<string, string>;
 }
