@@ -7,8 +7,31 @@ import type { AggregatedDiscoveryServiceClient } from './types.js';
 
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 
+/**
+ * A message its writer already encoded, possibly into a scratch buffer it will reuse: grpc-js copies
+ * it while serializing, which marks it consumed. A write that grpc-js queued instead (the stream was
+ * busy) finds it unconsumed, and the writer must `detach()` it before touching the scratch again.
+ */
+export class EncodedMessage {
+  consumed = false;
+
+  constructor(private view: Buffer) {}
+
+  /** The bytes, for the serializer only. */
+  take(): Buffer {
+    this.consumed = true;
+    return this.view;
+  }
+
+  /** Copies the bytes out of the writer's scratch buffer (for a write grpc-js queued). */
+  detach(): void {
+    if (!this.consumed) this.view = Buffer.from(this.view);
+  }
+}
+
 function serializer(messageName: string): (value: object) => Buffer {
   return (value) => {
+    if (value instanceof EncodedMessage) return value.take();
     // A Buffer is a message its writer already encoded (istiod writes responses straight to wire
     // bytes so thousands of streams do not each re-encode the same resources).
     if (Buffer.isBuffer(value)) return value;

@@ -8,7 +8,7 @@ export { encodeAny, decodeAny, typedAny, encodeMessage, decodeMessage, anyTypeUr
 export { lookupMessageType, protoLoadMillis, DECODE_OPTIONS } from './protos.js';
 export { structToJson, jsonToStruct } from './struct.js';
 export type { Json } from './struct.js';
-export { ADS_SERVICE, ADS_SERVICE_NAME, AdsClient } from './ads-service.js';
+export { ADS_SERVICE, ADS_SERVICE_NAME, AdsClient, EncodedMessage } from './ads-service.js';
 export type { AdsClientConstructor } from './ads-service.js';
 export type { MessageTypeMap, MessageInput, MessageOutput } from './message-types.js';
 export type * from './types.js';

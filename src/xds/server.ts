@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { logger } from '../shared/log.js';
 import { proxyFromNode, type Proxy } from '../pilot/model/proxy.js';
 import {
-  ADS_SERVICE, TypeUrl, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
+  ADS_SERVICE, EncodedMessage, TypeUrl, XDS_RESOURCE_TYPES, isWildcardType, shortTypeName,
   type DeltaDiscoveryRequest__Output, type DiscoveryRequest__Output,
 } from '../xds-api/index.js';
 import { classifyRequest } from './classify.js';
@@ -18,7 +18,7 @@ import { PushQueue } from './push-queue.js';
 import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
 import { newWatch, type WatchedResource } from './watch.js';
-import { encodeDeltaResponse, encodeSotwResponse } from './wire.js';
+import { Scratch, encodeDeltaResponse, encodeSotwResponse } from './wire.js';
 import { deltaDiff } from './delta-diff.js';
 import { Interner, OverlayMap, SharedVersions } from './shared-versions.js';
 
@@ -97,6 +97,8 @@ export class AdsServer<P = unknown> {
   private readonly order = new WeakMap<Connection, number>();
   private readonly responseSlots: Semaphore;
   private readonly sharedVersions = new SharedVersions();
+  /** Responses are encoded here and copied out by grpc-js at once (see write()). */
+  private readonly scratch = new Scratch();
   /** Subscribed resource names, one string per name across all streams. */
   private readonly names = new Interner();
   private readonly noncePrefix = randomBytes(4).toString('hex');
@@ -419,6 +421,9 @@ export class AdsServer<P = unknown> {
       timer.unref?.();
       call.once('close', done);
       call.write(msg, done);
+      // grpc-js serializes (copies) at once unless the stream is busy; then the bytes must leave
+      // the scratch buffer before the next response is encoded into it.
+      if (msg instanceof EncodedMessage) msg.detach();
     });
   }
 
@@ -430,13 +435,13 @@ export class AdsServer<P = unknown> {
       // never sent again. Requests (initial, new names) are always answered.
       if (mode === 'push' && !req.forced && out.version === w.versionSent) return;
       const nonce = this.nextNonce();
-      const written = conn.write(encodeSotwResponse({
+      const written = conn.write(new EncodedMessage(encodeSotwResponse({
         versionInfo: out.version,
         resources: out.resources.map((r) => r.resource),
         typeUrl: w.typeUrl,
         nonce,
         ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
-      }));
+      }, this.scratch)));
       this.recordSent(w, nonce, out.version);
       await written;
       return;
@@ -445,14 +450,14 @@ export class AdsServer<P = unknown> {
     w.resourceVersions = d.holds;
     if (mode === 'push' && d.changed.length === 0 && d.removed.length === 0) return;
     const nonce = this.nextNonce();
-    const written = conn.write(encodeDeltaResponse({
+    const written = conn.write(new EncodedMessage(encodeDeltaResponse({
       systemVersionInfo: out.version,
       resources: d.changed,
       typeUrl: w.typeUrl,
       removedResources: d.removed,
       nonce,
       ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
-    }));
+    }, this.scratch)));
     this.recordSent(w, nonce, out.version);
     await written;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ADS_SERVICE, TypeUrl, encodeAny, decodeMessage, lookupMessageType } from '../xds-api/index.js';
-import { encodeDeltaResponse, encodeSotwResponse } from './wire.js';
+import { ADS_SERVICE, EncodedMessage, TypeUrl, encodeAny, decodeMessage, lookupMessageType } from '../xds-api/index.js';
+import { Scratch, encodeDeltaResponse, encodeSotwResponse } from './wire.js';
 
 const SOTW = 'envoy.service.discovery.v3.DiscoveryResponse';
 const DELTA = 'envoy.service.discovery.v3.DeltaDiscoveryResponse';
@@ -69,4 +69,26 @@ test('the ADS serializer passes pre-encoded bytes through unchanged and still en
   const bytes = encodeDeltaResponse({ systemVersionInfo: 'v', resources: [], typeUrl: TypeUrl.Listener, removedResources: ['l'], nonce: 'n' });
   assert.equal(serialize(bytes), bytes);
   assert.deepEqual(serialize({ system_version_info: 'v', type_url: TypeUrl.Listener, removed_resources: ['l'], nonce: 'n' }), bytes);
+});
+
+test('a scratch buffer is reused across responses; a queued message detaches its bytes before the scratch is reused', () => {
+  const scratch = new Scratch(64 * 1024);
+  const parts = (nonce: string) => ({ systemVersionInfo: 'v', resources: [{ name: 'a', version: '1', resource: cluster }], typeUrl: TypeUrl.Cluster, removedResources: [], nonce });
+  const first = encodeDeltaResponse(parts('n1'), scratch);
+  const second = encodeDeltaResponse(parts('n2'), scratch);
+  assert.equal(first.buffer, second.buffer, 'same backing memory');
+  assert.deepEqual(second, encodeDeltaResponse(parts('n2')));
+  const huge = encodeAny(TypeUrl.Cluster, { name: 'h'.repeat(70 * 1024) });
+  const big = encodeDeltaResponse({ ...parts('n3'), resources: [{ name: 'h', version: '1', resource: huge }] }, scratch);
+  assert.notEqual(big.buffer, second.buffer, 'above the limit: its own buffer');
+
+  const serialize = ADS_SERVICE.DeltaAggregatedResources.responseSerialize;
+  const sent = new EncodedMessage(encodeDeltaResponse(parts('n4'), scratch));
+  const sentBytes = serialize(sent);
+  assert.equal(sent.consumed, true);
+  const queued = new EncodedMessage(encodeDeltaResponse(parts('n5'), scratch));
+  queued.detach();
+  encodeDeltaResponse(parts('n6'), scratch);
+  assert.equal((decodeMessage(DELTA, serialize(queued)) as { nonce: string }).nonce, 'n5', 'detached bytes survive the scratch being reused');
+  assert.equal((decodeMessage(DELTA, sentBytes) as { nonce: string }).nonce, 'n6', 'a consumed view is the scratch itself (grpc-js copied it already)');
 });

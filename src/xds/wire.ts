@@ -37,6 +37,26 @@ export interface DeltaResponseParts {
 
 const LEN = 2; // wire type of length-delimited fields
 
+/**
+ * A buffer reused from one response to the next. Each response is about as large as the last
+ * (0.6–2 MB here); a fresh one per stream means gigabytes of short-lived external memory per push
+ * and the garbage collections that come with it. Responses above `max` get their own buffer.
+ */
+export class Scratch {
+  private buf = Buffer.allocUnsafe(0);
+
+  constructor(private readonly max = 16 * 1024 * 1024) {}
+
+  /** A view of `size` bytes, valid until the next take(). */
+  take(size: number): Buffer {
+    if (size > this.max) return Buffer.allocUnsafe(size);
+    if (size > this.buf.length) this.buf = Buffer.allocUnsafe(Math.min(this.max, Math.max(size, 2 * this.buf.length)));
+    return this.buf.subarray(0, size);
+  }
+}
+
+const alloc = (size: number, scratch: Scratch | undefined) => (scratch ? scratch.take(size) : Buffer.allocUnsafe(size));
+
 function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
@@ -106,13 +126,13 @@ function controlPlaneFieldSize(field: number, identifier: string | undefined): n
   return identifier === undefined ? 0 : fieldSize(field, stringSize(CONTROL_PLANE.identifier, identifier));
 }
 
-/** A state-of-the-world DiscoveryResponse as protobuf bytes. */
-export function encodeSotwResponse(p: SotwResponseParts): Buffer {
+/** A state-of-the-world DiscoveryResponse as protobuf bytes (in `scratch` when given). */
+export function encodeSotwResponse(p: SotwResponseParts, scratch?: Scratch): Buffer {
   const anySizes = p.resources.map(anyBodySize);
   let size = stringSize(SOTW.version_info, p.versionInfo) + stringSize(SOTW.type_url, p.typeUrl) + stringSize(SOTW.nonce, p.nonce)
     + controlPlaneFieldSize(SOTW.control_plane, p.controlPlaneId);
   for (const s of anySizes) size += fieldSize(SOTW.resources, s);
-  const w = new Writer(Buffer.allocUnsafe(size));
+  const w = new Writer(alloc(size, scratch));
   w.string(SOTW.version_info, p.versionInfo);
   p.resources.forEach((a, i) => writeAny(w, SOTW.resources, a, anySizes[i]));
   w.string(SOTW.type_url, p.typeUrl);
@@ -121,8 +141,8 @@ export function encodeSotwResponse(p: SotwResponseParts): Buffer {
   return checked(w, size);
 }
 
-/** An incremental (delta) DeltaDiscoveryResponse as protobuf bytes. */
-export function encodeDeltaResponse(p: DeltaResponseParts): Buffer {
+/** An incremental (delta) DeltaDiscoveryResponse as protobuf bytes (in `scratch` when given). */
+export function encodeDeltaResponse(p: DeltaResponseParts, scratch?: Scratch): Buffer {
   const anySizes = p.resources.map((r) => anyBodySize(r.resource));
   const resourceSizes = p.resources.map((r, i) => stringSize(RESOURCE.name, r.name) + stringSize(RESOURCE.version, r.version) + fieldSize(RESOURCE.resource, anySizes[i]));
   let size = stringSize(DELTA.system_version_info, p.systemVersionInfo) + stringSize(DELTA.type_url, p.typeUrl) + stringSize(DELTA.nonce, p.nonce)
@@ -130,7 +150,7 @@ export function encodeDeltaResponse(p: DeltaResponseParts): Buffer {
   for (const s of resourceSizes) size += fieldSize(DELTA.resources, s);
   // Repeated strings keep empty elements (only singular proto3 strings are omitted when empty).
   for (const n of p.removedResources) size += fieldSize(DELTA.removed_resources, Buffer.byteLength(n));
-  const w = new Writer(Buffer.allocUnsafe(size));
+  const w = new Writer(alloc(size, scratch));
   w.string(DELTA.system_version_info, p.systemVersionInfo);
   p.resources.forEach((r, i) => {
     w.header(DELTA.resources, resourceSizes[i]);
