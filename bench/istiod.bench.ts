@@ -27,7 +27,7 @@ const KNOBS = {
   channels: env('BENCH_CHANNELS', 20),
   reps: env('BENCH_REPS', 3),
   /** Initial connect must finish within this, or the run is reported as incomplete. */
-  connectTimeoutMs: env('BENCH_CONNECT_TIMEOUT_MS', 150_000),
+  connectTimeoutMs: env('BENCH_CONNECT_TIMEOUT_MS', 240_000),
   convergeTimeoutMs: env('BENCH_CONVERGE_TIMEOUT_MS', 60_000),
   /** BENCH_PROF=DIR runs istiod with --cpu-prof into DIR (BENCH_SIM_PROF=DIR: the simulator). */
   prof: process.env.BENCH_PROF,
