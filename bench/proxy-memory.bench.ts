@@ -39,23 +39,34 @@ function freePort(): Promise<number> {
   });
 }
 
-function status(pid: number): { rss: number; hwm: number } {
+function status(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   try {
     const t = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(t)?.[1] ?? NaN) / 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
   } catch {
-    return { rss: 0, hwm: 0 };
+    return { rss: 0, hwm: 0, anon: 0, file: 0 };
   }
+}
+
+/**
+ * Resident memory of the process group counting shared file pages once: every process maps the
+ * same node binary (~40 MiB resident), which VmRSS counts in each of them but the machine (and a
+ * container's memory cgroup) holds once.
+ */
+function groupResident(pids: number[]): number {
+  const s = pids.map(status);
+  return s.reduce((a, x) => a + x.anon, 0) + Math.max(...s.map((x) => x.file));
 }
 
 /** The agent and its workers (`--concurrency` > 1 forks them). */
 const pidsOf = (pid: number) => [pid, ...childPids(pid)];
 const sum = (pids: number[], f: (p: number) => number) => pids.reduce((a, p) => a + f(p), 0);
 
-interface Agent { child: ChildProcess; pid: number; stderr: () => string }
+interface Agent { child: ChildProcess; pid: number; stderr: () => string; readyMs: number; readyCpu: number }
 
 async function startAgent(discovery: number, concurrency: number): Promise<Agent> {
+  const t0 = performance.now();
   const nodeOpts = process.env.BENCH_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeOpts, ...AGENT, 'proxy', 'sidecar', '--discoveryAddress', `127.0.0.1:${discovery}`,
     '--concurrency', String(concurrency), '--proxyAdminPort', '0', '--statusPort', '0'], {
@@ -83,7 +94,7 @@ async function startAgent(discovery: number, concurrency: number): Promise<Agent
     if (Date.now() > end) throw new Error(`pilot-agent not ready within 90 s: ${err}`);
     await sleep(100);
   }
-  return { child, pid: child.pid!, stderr: () => err };
+  return { child, pid: child.pid!, stderr: () => err, readyMs: performance.now() - t0, readyCpu: sum(pidsOf(child.pid!), cpuSeconds) };
 }
 
 async function stopAgent(a: Agent): Promise<void> {
@@ -118,7 +129,7 @@ function get(port: number, host: string): Promise<number> {
   });
 }
 
-interface Sample { idleRss: number; idleHwm: number; loadPeakRss: number; loadHwm: number; afterRss: number; cpuPer1k: number; rps: number }
+interface Sample { readyMs: number; readyCpu: number; idleRss: number; idleHwm: number; idleGroup: number; loadPeakRss: number; loadPeakGroup: number; loadHwm: number; afterRss: number; cpuPer1k: number; rps: number }
 
 async function measureOnce(resources: Resources, port: number, host: string, concurrency: number): Promise<Sample> {
   const xds = await serveResources(resources);
@@ -131,8 +142,13 @@ async function measureOnce(resources: Resources, port: number, host: string, con
     const pids = pidsOf(agent.pid);
     const idleRss = sum(pids, (p) => status(p).rss);
     const idleHwm = sum(pids, (p) => status(p).hwm);
+    const idleGroup = groupResident(pids);
     let loadPeakRss = 0;
-    const sampler = setInterval(() => { loadPeakRss = Math.max(loadPeakRss, sum(pids, (p) => status(p).rss)); }, 100);
+    let loadPeakGroup = 0;
+    const sampler = setInterval(() => {
+      loadPeakRss = Math.max(loadPeakRss, sum(pids, (p) => status(p).rss));
+      loadPeakGroup = Math.max(loadPeakGroup, groupResident(pids));
+    }, 100);
     const c0 = sum(pids, cpuSeconds);
     const w = await wrk(port, host, SECONDS);
     const c1 = sum(pids, cpuSeconds);
@@ -141,7 +157,7 @@ async function measureOnce(resources: Resources, port: number, host: string, con
     const loadHwm = sum(pids, (p) => status(p).hwm);
     await sleep(3000);
     const afterRss = sum(pids, (p) => status(p).rss);
-    return { idleRss, idleHwm, loadPeakRss, loadHwm, afterRss, cpuPer1k: ((c1 - c0) / w.requests) * 1000, rps: w.rps };
+    return { readyMs: agent.readyMs, readyCpu: agent.readyCpu, idleRss, idleHwm, idleGroup, loadPeakRss, loadPeakGroup, loadHwm, afterRss, cpuPer1k: ((c1 - c0) / w.requests) * 1000, rps: w.rps };
   } finally {
     if (agent) await stopAgent(agent);
     await xds.stop();
@@ -164,14 +180,15 @@ async function main(): Promise<void> {
     }
     console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; node options: ${process.env.BENCH_NODE_OPTIONS ?? '(none)'}`);
     for (const c of configs) console.log(`config ${c.name}: ${describe(c.resources)}`);
-    console.log('\n| config | concurrency | idle RSS MiB | idle HWM | peak RSS under load | HWM after load | RSS after load | CPU-s / 1k req | rps |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('\nRSS and HWM: VmRSS / VmHWM summed over the agent and its workers; "shared once": RssAnon summed + RssFile of one process.');
+    console.log('\n| config | concurrency | idle RSS MiB | idle HWM | idle, shared once | peak RSS under load | peak under load, shared once | HWM after load | RSS after load | CPU-s / 1k req | rps | start → ready s (CPU-s) |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const c of configs) {
       for (const n of CONCURRENCY) {
         const s: Sample[] = [];
         for (let i = 0; i < REPS; i++) s.push(await measureOnce(c.resources, port, c.host, n));
         const m = (f: (x: Sample) => number, d = 1) => median(s.map(f)).toFixed(d);
-        console.log(`| ${c.name} | ${n} | ${m((x) => x.idleRss)} | ${m((x) => x.idleHwm)} | ${m((x) => x.loadPeakRss)} | ${m((x) => x.loadHwm)} | ${m((x) => x.afterRss)} | ${m((x) => x.cpuPer1k, 4)} | ${m((x) => x.rps, 0)} |`);
+        console.log(`| ${c.name} | ${n} | ${m((x) => x.idleRss)} | ${m((x) => x.idleHwm)} | ${m((x) => x.idleGroup)} | ${m((x) => x.loadPeakRss)} | ${m((x) => x.loadPeakGroup)} | ${m((x) => x.loadHwm)} | ${m((x) => x.afterRss)} | ${m((x) => x.cpuPer1k, 4)} | ${m((x) => x.rps, 0)} | ${m((x) => x.readyMs / 1000, 2)} (${m((x) => x.readyCpu, 2)}) |`);
       }
     }
   } finally {

@@ -11,6 +11,7 @@ import { Proxy } from '../proxy.js';
 import { XdsClient, type XdsMode } from '../xds/index.js';
 import { agentAdminHandlers } from './admin-handlers.js';
 import { InProcessDataPlane, type DataPlane } from './data-plane.js';
+import { holdYoungGeneration } from './young-generation.js';
 
 const log = logger('agent');
 
@@ -49,9 +50,13 @@ export class Agent {
   private admin: Server | undefined;
   private status: Server | undefined;
   private lastConfig: ProxyConfig | undefined;
+  /** Lets V8 grow the young generation again (young-generation.ts): once ready, or when stopped. */
+  private readonly releaseYoung: () => void;
 
   constructor(private readonly o: AgentOptions) {
     this.dataPlane = o.dataPlane ?? new InProcessDataPlane();
+    const releaseYoung = holdYoungGeneration();
+    this.releaseYoung = releaseYoung;
     this.xds = new XdsClient({
       address: o.discoveryAddress,
       node: o.node,
@@ -60,6 +65,7 @@ export class Agent {
       backoff: o.backoff,
       apply: (c) => this.apply(c),
       onReady: () => {
+        releaseYoung();
         this.ready = true;
         log.info({ listeners: this.lastConfig?.listeners.length, clusters: this.lastConfig?.clusters.length }, 'initial configuration applied; ready');
       },
@@ -161,6 +167,7 @@ export class Agent {
   }
 
   async stop(code = 0): Promise<void> {
+    this.releaseYoung();
     this.xds.close();
     await this.dataPlane.close();
     this.admin?.close();

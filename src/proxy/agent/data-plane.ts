@@ -5,10 +5,10 @@
 import cluster, { type Worker } from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
 import { logger } from '../../shared/index.js';
 import type { ProxyConfig } from '../config/types.js';
 import { Proxy } from '../proxy.js';
+import { holdYoungGeneration, pinYoungGeneration } from './young-generation.js';
 
 const log = logger('agent');
 
@@ -52,12 +52,8 @@ export class WorkerPool implements DataPlane {
 
   /** Forks `size` workers running worker-main (runProxyWorker), with this process's node flags. */
   static async start(size: number): Promise<WorkerPool> {
-    // This process now only decodes xDS and answers admin requests. Left alone, V8 grows the young
-    // generation to 2 × 16 MiB during the first config's decoding burst and keeps it committed;
-    // without growth it stays at 2 × 1 MiB (-30 MiB resident at 1,000 services, docs/benchmarks.md).
-    // The workers, which carry the traffic, keep V8's default: capped, scavenging costs them twice
-    // the CPU share.
-    v8.setFlagsFromString('--semi-space-growth-factor=1');
+    // This process now only decodes xDS and answers admin requests: no traffic needs a large nursery.
+    pinYoungGeneration();
     const self = fileURLToPath(import.meta.url);
     cluster.setupPrimary({ exec: join(dirname(self), self.endsWith('.ts') ? 'worker-main.ts' : 'worker-main.js') });
     const pool = new WorkerPool(size);
@@ -143,6 +139,10 @@ export class WorkerPool implements DataPlane {
 
 /** A worker's main: one Proxy applying whatever the primary sends, until the primary disconnects. */
 export function runProxyWorker(): void {
+  // The first configs (clusters, then the listeners once clusters are warm) arrive as large IPC
+  // messages: parsing and compiling them must not leave the nursery grown for an idle worker
+  // (young-generation.ts). Traffic needs listeners, so growth is allowed once some are applied.
+  const releaseYoung = holdYoungGeneration();
   const proxy = new Proxy();
   const send = (m: FromWorker): void => { process.send?.(m); };
   let queue = Promise.resolve();
@@ -158,6 +158,7 @@ export function runProxyWorker(): void {
       }
       const ports = Object.fromEntries(m.config.listeners.map((l) => [l.name, proxy.listenerPort(l.name) ?? l.port]));
       send({ t: 'applied', seq: m.seq, ports, ...(error !== undefined ? { error } : {}) });
+      if (m.config.listeners.length > 0) releaseYoung();
     });
   });
   process.on('disconnect', () => {
