@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Any__Output } from '../xds-api/index.js';
 import { deltaDiff } from './delta-diff.js';
 import type { Generated } from './generator.js';
-import { Interner, OverlayMap, SharedVersions } from './shared-versions.js';
+import { Interner, OverlayMap, SharedNameSets, SharedVersions } from './shared-versions.js';
 
 const T = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 const any = (s: string): Any__Output => ({ type_url: T, value: Buffer.from(s) });
@@ -84,4 +84,18 @@ test('overlay maps: reads, iteration and size see the changes; chains keep one r
   const flat = OverlayMap.with(o2, [['a', '3']], ['d']);
   assert.ok(!(flat instanceof OverlayMap), 'five changes on seven entries: flattened');
   assert.deepEqual([...flat], [['a', '3'], ['b', '2'], ['e', '1'], ['f', '1'], ['g', '1']]);
+});
+
+test('name sets: equal contents share one set whatever the order, with interned strings; bounded', () => {
+  const sets = new SharedNameSets(2);
+  const a = sets.of(['x|1', 'y|2', 'x|1']);
+  const b = sets.of(new Set(['y|2', ['x', '|1'].join('')]));
+  assert.equal(a, b);
+  assert.deepEqual([...a], ['x|1', 'y|2']);
+  assert.notEqual(sets.of(['x|1']), a);
+  assert.equal(sets.of([]).size, 0);
+  assert.equal(sets.of([]), sets.of(new Set()));
+  sets.of(['z']);
+  assert.equal(sets.size, 1, 'the table started over at its bound');
+  assert.equal(sets.of(['y|2', 'x|1']).has('x|1'), true);
 });

@@ -20,7 +20,7 @@ import { pushRequest, formatReason, type PushRequest, type TriggerReason } from 
 import { newWatch, type WatchedResource } from './watch.js';
 import { Scratch, encodeDeltaResponse, encodeSotwResponse } from './wire.js';
 import { deltaDiff } from './delta-diff.js';
-import { Interner, OverlayMap, SharedVersions } from './shared-versions.js';
+import { OverlayMap, SharedNameSets, SharedVersions } from './shared-versions.js';
 
 const log = logger('xds');
 
@@ -99,8 +99,8 @@ export class AdsServer<P = unknown> {
   private readonly sharedVersions = new SharedVersions();
   /** Responses are encoded here and copied out by grpc-js at once (see write()). */
   private readonly scratch = new Scratch();
-  /** Subscribed resource names, one string per name across all streams. */
-  private readonly names = new Interner();
+  /** Subscribed name sets, one per distinct set across all streams. */
+  private readonly nameSets = new SharedNameSets();
   private readonly noncePrefix = randomBytes(4).toString('hex');
   private nonceSeq = 0;
   private connSeq = 0;
@@ -271,7 +271,7 @@ export class AdsServer<P = unknown> {
     switch (c.kind) {
       case 'initial':
       case 'reconnect': {
-        const w = newWatch(req.type_url, c.names.map((n) => this.names.intern(n)), c.wildcard);
+        const w = newWatch(req.type_url, this.nameSets.of(c.names), c.wildcard);
         conn.watches.set(req.type_url, w);
         await this.respond(conn, w, this.newRequest(c.kind === 'initial' ? 'initial' : 'reconnect'), 'request');
         return;
@@ -292,14 +292,14 @@ export class AdsServer<P = unknown> {
         return;
       case 'unsubscribe':
         this.recordAck(prev!, c.nonce, c.version);
-        prev!.names = new Set(c.names.map((n) => this.names.intern(n)));
+        prev!.names = this.nameSets.of(c.names);
         return;
       case 'unsubscribe-all':
         conn.watches.delete(req.type_url);
         return;
       case 'subscription-change':
         this.recordAck(prev!, c.nonce, c.version);
-        prev!.names = new Set(c.names.map((n) => this.names.intern(n)));
+        prev!.names = this.nameSets.of(c.names);
         prev!.wildcard = c.wildcard;
         await this.respond(conn, prev!, this.newRequest('subscription'), 'request');
         return;
@@ -320,7 +320,7 @@ export class AdsServer<P = unknown> {
     const unsubscribe = req.resource_names_unsubscribe;
     if (!w) {
       const wildcard = isWildcardType(type) && (subscribe.length === 0 || subscribe.includes('*'));
-      w = newWatch(type, subscribe.filter((n) => n !== '*').map((n) => this.names.intern(n)), wildcard);
+      w = newWatch(type, this.nameSets.of(subscribe.filter((n) => n !== '*')), wildcard);
       // initial_resource_versions: what the proxy already holds from an earlier stream.
       w.resourceVersions = new Map(Object.entries(req.initial_resource_versions ?? {}));
       conn.watches.set(type, w);
@@ -337,21 +337,24 @@ export class AdsServer<P = unknown> {
       }
     }
     let added = false;
+    // Names sets are shared between streams: change a copy, then take the shared one for it.
+    let names: Set<string> | undefined;
     for (const n of subscribe) {
       if (n === '*') {
         added ||= !w.wildcard;
         w.wildcard = isWildcardType(type);
-      } else if (!w.names.has(n)) {
-        w.names.add(this.names.intern(n));
+      } else if (!(names ?? w.names).has(n)) {
+        (names ??= new Set(w.names)).add(n);
         added = true;
       }
     }
     for (const n of unsubscribe) {
       if (n === '*') w.wildcard = false;
-      else w.names.delete(n);
+      else if ((names ?? w.names).has(n)) (names ??= new Set(w.names)).delete(n);
       // The proxy dropped it; if it subscribes again it must be sent again.
       if (!w.wildcard && w.resourceVersions?.has(n)) w.resourceVersions = OverlayMap.with(w.resourceVersions, [], [n]);
     }
+    if (names) w.names = this.nameSets.of(names);
     if (added) await this.respond(conn, w, this.newRequest('subscription'), 'request');
   }
 

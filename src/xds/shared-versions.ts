@@ -2,9 +2,11 @@
 // the set the generator returned — and proxies of one class get the same set. Keeping one Map per
 // stream and type costs ~30 bytes per entry: with 2,000 sidecars holding ~3,700 clusters and
 // assignments each, ~200 MB of identical maps. Streams share one immutable map per distinct set
-// instead and copy it only when a partial answer (incremental EDS) or an unsubscribe changes theirs.
-// Subscribed names are interned for the same reason: each stream's decoded request carries its own
-// copy of every EDS cluster name.
+// instead, with a small per-stream overlay when a partial answer (incremental EDS) or an
+// unsubscribe changes theirs.
+// Subscribed name sets are shared the same way: each stream's decoded request carries its own copy
+// of every EDS cluster name, and its set of them is as large as the map.
+import { createHash } from 'node:crypto';
 
 export interface NamedVersion {
   readonly name: string;
@@ -34,6 +36,37 @@ export class SharedVersions {
     return this.byKey.size;
   }
 }
+
+/**
+ * One immutable set per distinct set of subscribed names (proxies of one class subscribe to the
+ * same ~1,850 EDS names), its strings interned; up to `max` sets (then the table starts over).
+ */
+export class SharedNameSets {
+  private readonly byKey = new Map<string, ReadonlySet<string>>();
+  readonly strings: Interner;
+
+  constructor(private readonly max = 4096, maxStrings = 200_000) {
+    this.strings = new Interner(maxStrings);
+  }
+
+  of(names: Iterable<string>): ReadonlySet<string> {
+    const list = [...new Set(names)].sort();
+    if (list.length === 0) return EMPTY_NAMES;
+    const key = createHash('sha256').update(list.join('\0')).digest('base64');
+    const have = this.byKey.get(key);
+    if (have) return have;
+    const set: ReadonlySet<string> = new Set(list.map((n) => this.strings.intern(n)));
+    if (this.byKey.size >= this.max) this.byKey.clear();
+    this.byKey.set(key, set);
+    return set;
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+}
+
+const EMPTY_NAMES: ReadonlySet<string> = new Set();
 
 /** One instance per distinct string, up to `max` strings (then strings pass through unchanged). */
 export class Interner {

@@ -13,8 +13,8 @@ export interface NackRecord {
 
 export interface WatchedResource {
   typeUrl: string;
-  /** Names subscribed to; for a wildcard watch, any extra names besides `*`. */
-  names: Set<string>;
+  /** Names subscribed to; for a wildcard watch, any extra names besides `*`. Immutable (often shared). */
+  names: ReadonlySet<string>;
   wildcard: boolean;
   nonceSent?: string;
   versionSent?: string;
@@ -29,6 +29,7 @@ export interface WatchedResource {
   responses: number;
 }
 
+/** `names` is kept as given when it is a set (the server passes shared ones), else copied. */
 export function newWatch(typeUrl: string, names: Iterable<string>, wildcard: boolean): WatchedResource {
-  return { typeUrl, names: new Set(names), wildcard, responses: 0 };
+  return { typeUrl, names: names instanceof Set ? names : new Set(names), wildcard, responses: 0 };
 }
