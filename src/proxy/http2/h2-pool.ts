@@ -6,6 +6,7 @@ import { connect, constants, type ClientHttp2Session } from 'node:http2';
 import { connect as netConnect } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { Host } from '../upstream/cluster.js';
+import { PendingWaiters } from '../upstream/pending-waiters.js';
 import type { AttemptWaiter } from '../upstream/upstream-stream.js';
 import { H2UpstreamStream } from './h2-upstream.js';
 
@@ -29,7 +30,7 @@ export class H2Connection {
 
 export class H2Pool {
   private readonly conns: H2Connection[] = [];
-  private readonly pending: AttemptWaiter[] = [];
+  private readonly pending: PendingWaiters;
   private connecting = 0;
   readonly maxStreams: number;
   private readonly streamWindow: number;
@@ -37,6 +38,7 @@ export class H2Pool {
   private closed = false;
 
   constructor(private readonly host: Host, opts: Http2ProtocolOptions | undefined) {
+    this.pending = new PendingWaiters(host.cluster);
     this.maxStreams = opts?.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS;
     this.streamWindow = Math.min(opts?.initialStreamWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW);
     this.connWindow = Math.min(opts?.initialConnectionWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW);
@@ -57,7 +59,6 @@ export class H2Pool {
   }
 
   acquire(w: AttemptWaiter): void {
-    const c = this.host.cluster;
     for (const conn of this.conns) {
       if (conn.connected && conn.usable && conn.active < conn.capacity) {
         conn.active++;
@@ -65,24 +66,11 @@ export class H2Pool {
         return;
       }
     }
-    if (c.pendingRequests >= c.maxPendingRequests) {
-      c.stats.upstream_rq_pending_overflow++;
-      w.onPoolFailure('overflow');
-      return;
-    }
-    this.pending.push(w);
-    c.pendingRequests++;
-    c.stats.upstream_rq_pending_total++;
-    c.stats.upstream_rq_pending_active++;
-    this.maybeConnect();
+    if (this.pending.add(w)) this.maybeConnect();
   }
 
   cancel(w: AttemptWaiter): void {
-    const i = this.pending.indexOf(w);
-    if (i >= 0) {
-      this.pending.splice(i, 1);
-      this.dequeued();
-    }
+    this.pending.cancel(w);
   }
 
   /** A stream on `conn` ended: its slot goes to a waiter or back to the pool. */
@@ -91,15 +79,9 @@ export class H2Pool {
     this.serve(conn);
   }
 
-  private dequeued(): void {
-    this.host.cluster.pendingRequests--;
-    this.host.cluster.stats.upstream_rq_pending_active--;
-  }
-
   private serve(conn: H2Connection): void {
     while (this.pending.length > 0 && conn.connected && conn.usable && conn.active < conn.capacity) {
       const w = this.pending.shift()!;
-      this.dequeued();
       conn.active++;
       w.onPoolReady(new H2UpstreamStream(conn), this.host);
     }
@@ -162,10 +144,7 @@ export class H2Pool {
         this.connecting--;
         c.stats.upstream_cx_connect_fail++;
         // As for HTTP/1.1: a failed attempt fails the requests it was opened for.
-        for (const w of this.pending.splice(0, this.maxStreams)) {
-          this.dequeued();
-          w.onPoolFailure('connect_failure');
-        }
+        for (const w of this.pending.take(this.maxStreams)) w.onPoolFailure('connect_failure');
       }
       if (this.pending.length > 0) this.maybeConnect();
     });
@@ -178,10 +157,7 @@ export class H2Pool {
       // Streams in flight finish; GOAWAY stops new ones.
       conn.session.close();
     }
-    for (const w of this.pending.splice(0)) {
-      this.dequeued();
-      w.onPoolFailure('connect_failure');
-    }
+    for (const w of this.pending.take()) w.onPoolFailure('connect_failure');
   }
 }
 

@@ -8,6 +8,7 @@ import type { ClusterStats } from '../stats.js';
 import { UpstreamConnection } from './connection.js';
 import type { AttemptWaiter } from './upstream-stream.js';
 import { OriginalDstHosts } from './original-dst-hosts.js';
+import { PendingWaiters } from './pending-waiters.js';
 
 const DEFAULT_THRESHOLD = 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -29,7 +30,7 @@ export class Host {
   /** Requests currently assigned to this host (LEAST_REQUEST compares these). */
   activeRequests = 0;
   private readonly idle: UpstreamConnection[] = [];
-  private readonly pending: AttemptWaiter[] = [];
+  private readonly pending: PendingWaiters;
   private connecting = 0;
   healthy: boolean;
   weight: number;
@@ -42,6 +43,7 @@ export class Host {
   multiplexed: { drain(): void } | undefined;
 
   constructor(readonly cluster: Cluster, readonly address: string, readonly port: number, ep: LbEndpoint) {
+    this.pending = new PendingWaiters(cluster);
     this.healthy = isHealthy(ep.healthStatus);
     this.weight = ep.weight ?? 1;
     this.priority = ep.priority ?? 0;
@@ -71,7 +73,6 @@ export class Host {
 
   /** Hands `w` an idle connection now, or queues it and opens a connection if the breakers allow. */
   acquire(w: AttemptWaiter): void {
-    const c = this.cluster;
     while (this.idle.length > 0) {
       const conn = this.idle.pop()!;
       if (!conn.closed) {
@@ -79,30 +80,12 @@ export class Host {
         return;
       }
     }
-    if (c.pendingRequests >= c.maxPendingRequests) {
-      c.stats.upstream_rq_pending_overflow++;
-      w.onPoolFailure('overflow');
-      return;
-    }
-    this.pending.push(w);
-    c.pendingRequests++;
-    c.stats.upstream_rq_pending_total++;
-    c.stats.upstream_rq_pending_active++;
-    this.maybeConnect();
+    if (this.pending.add(w)) this.maybeConnect();
   }
 
   /** Withdraws a waiter that gave up (downstream closed, timeout). */
   cancel(w: AttemptWaiter): void {
-    const i = this.pending.indexOf(w);
-    if (i >= 0) {
-      this.pending.splice(i, 1);
-      this.dequeued();
-    }
-  }
-
-  private dequeued(): void {
-    this.cluster.pendingRequests--;
-    this.cluster.stats.upstream_rq_pending_active--;
+    this.pending.cancel(w);
   }
 
   private maybeConnect(): void {
@@ -141,11 +124,7 @@ export class Host {
       this.connecting--;
       c.stats.upstream_cx_connect_fail++;
       // Envoy fails the pending requests of a pool whose connection attempt failed.
-      const w = this.pending.shift();
-      if (w !== undefined) {
-        this.dequeued();
-        w.onPoolFailure('connect_failure');
-      }
+      this.pending.shift()?.onPoolFailure('connect_failure');
     }
     if (this.pending.length > 0) this.maybeConnect();
   }
@@ -160,7 +139,6 @@ export class Host {
     }
     const w = this.pending.shift();
     if (w !== undefined) {
-      this.dequeued();
       w.onPoolReady(conn, this);
       return;
     }
@@ -184,10 +162,7 @@ export class Host {
     this.multiplexed?.drain();
     this.multiplexed = undefined;
     for (const conn of this.idle.splice(0)) conn.destroy();
-    for (const w of this.pending.splice(0)) {
-      this.dequeued();
-      w.onPoolFailure('connect_failure');
-    }
+    for (const w of this.pending.take()) w.onPoolFailure('connect_failure');
   }
 }
 
