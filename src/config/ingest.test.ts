@@ -57,3 +57,19 @@ test('merge: the first definition by file path wins and each later one is report
     ]);
   }
 });
+
+test('documents reordered while one cannot be read: each object keeps its own last valid version, no spurious duplicate', () => {
+  const v1 = ingestFile('f.yaml', `${we('a', '1.1.1.1')}---\n${we('b', '1.1.1.2')}`, ctx());
+  const brokenA = `apiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: a\nspec: {}\n`;
+  const cases: Array<[string, string, string[]]> = [
+    ['b moved first, a broken second', `${we('b', '1.1.1.2')}---\n${brokenA}`, ['default/b=1.1.1.2', 'default/a=1.1.1.1']],
+    ['b moved first and edited, a unknown kind', `${we('b', '1.1.1.7')}---\n${brokenA.replace('kind: WorkloadEntry', 'kind: WorkloadEntri')}`, ['default/b=1.1.1.7', 'default/a=1.1.1.1']],
+    ['a broken in place (unchanged case)', `${brokenA}---\n${we('b', '1.1.1.2')}`, ['default/a=1.1.1.1', 'default/b=1.1.1.2']],
+    ['a deleted, nothing broken: a is gone', we('b', '1.1.1.2'), ['default/b=1.1.1.2']],
+  ];
+  for (const [name, text, want] of cases) {
+    const v2 = ingestFile('f.yaml', text, ctx(v1));
+    assert.deepEqual(addresses(v2), want, name);
+    assert.deepEqual(mergeFiles([v2]).duplicates, [], `${name}: no duplicates`);
+  }
+});

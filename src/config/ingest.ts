@@ -39,10 +39,11 @@ export interface IngestContext {
 const slotId = (document: number, item: number | undefined) => `${document}:${item ?? ''}`;
 
 export function ingestFile(file: string, text: string, ctx: IngestContext): FileState {
-  const prevSlots = new Map((ctx.previous?.slots ?? []).map((s) => [slotId(s.document, s.item), s]));
-  // A document that cannot be read at all (syntax error) may have held several List items.
-  const prevByDocument = (document: number) => (ctx.previous?.slots ?? []).filter((s) => s.document === document);
-  const slots: Slot[] = [];
+  const previous = ctx.previous?.slots ?? [];
+  const prevSlots = new Map(previous.map((s) => [slotId(s.document, s.item), s]));
+  // Documents that cannot be identified (syntax error, unknown kind, no name) are resolved after
+  // the pass, once it is known which of the file's objects the readable documents still define.
+  const entries: Array<Slot | Unreadable> = [];
   const problems: ConfigProblem[] = [];
 
   for (const doc of parseDocuments(file, text)) {
@@ -51,7 +52,8 @@ export function ingestFile(file: string, text: string, ctx: IngestContext): File
         code: 'ISTS_CONFIG_PARSE', severity: 'error', file, document: doc.index, line: doc.error.line, path: '',
         message: `cannot parse document ${doc.index}: ${doc.error.message}`,
       });
-      for (const s of prevByDocument(doc.index)) slots.push({ ...s, line: doc.line });
+      // A document that cannot be read at all may have held several List items.
+      entries.push({ unreadable: true, document: doc.index, line: doc.line, was: previous.filter((s) => s.document === doc.index) });
       continue;
     }
     const res = ctx.registry.parse(doc.value, {
@@ -61,7 +63,7 @@ export function ingestFile(file: string, text: string, ctx: IngestContext): File
     problems.push(...problemsOf(doc, res));
     const base = { document: doc.index, ...(doc.item === undefined ? {} : { item: doc.item }), line: doc.line };
     if (res.config) {
-      slots.push({ ...base, config: res.config, key: configKey(res.config.meta) });
+      entries.push({ ...base, config: res.config, key: configKey(res.config.meta) });
       continue;
     }
     const prev = prevSlots.get(slotId(doc.index, doc.item));
@@ -69,13 +71,54 @@ export function ingestFile(file: string, text: string, ctx: IngestContext): File
       // Invalid but identifiable: keep the version of this object that was valid before.
       const key = configKey(res.meta);
       const kept = prev?.key === key ? prev.config : keptFromSameFile(ctx.lastValid?.(key), file);
-      slots.push({ ...base, key, ...(kept ? { config: kept } : {}) });
-    } else if (prev) {
-      // Not even identifiable (unknown kind, no name): what this slot held before stays.
-      slots.push({ ...prev, line: doc.line });
+      entries.push({ ...base, key, ...(kept ? { config: kept } : {}) });
+    } else {
+      entries.push({ unreadable: true, document: doc.index, line: doc.line, was: prev ? [prev] : [] });
     }
   }
-  return { file, slots, problems };
+  return { file, slots: resolveUnreadable(entries, previous), problems };
+}
+
+/** A document whose object cannot be identified, and what its position held before. */
+interface Unreadable {
+  readonly unreadable: true;
+  readonly document: number;
+  readonly line: number;
+  readonly was: readonly Slot[];
+}
+
+/**
+ * What an unreadable document keeps in force: the objects of the previous version of the file
+ * that no readable document defines any more. First those its own position held, then (documents
+ * may have been reordered in the same save) every other such object, given to the first
+ * unreadable document. Without an unreadable document, an object no longer defined is deleted.
+ */
+function resolveUnreadable(entries: ReadonlyArray<Slot | Unreadable>, previous: readonly Slot[]): Slot[] {
+  const defined = new Set<string>();
+  for (const e of entries) if (!('unreadable' in e) && e.key) defined.add(e.key);
+  const claimed = new Set<Slot>();
+  const orphan = (s: Slot) => !claimed.has(s) && !(s.key && defined.has(s.key));
+  const slots: Slot[] = [];
+  let first: Unreadable | undefined;
+  let firstAt = -1;
+  for (const e of entries) {
+    if (!('unreadable' in e)) {
+      slots.push(e);
+      continue;
+    }
+    if (!first) [first, firstAt] = [e, slots.length];
+    for (const s of e.was) {
+      if (!orphan(s)) continue;
+      claimed.add(s);
+      slots.push({ ...s, line: e.line });
+    }
+  }
+  if (first) {
+    const at = first;
+    const rest = previous.filter((s) => s.config && orphan(s)).map(({ item: _item, ...s }) => ({ ...s, document: at.document, line: at.line }));
+    slots.splice(firstAt, 0, ...rest);
+  }
+  return slots;
 }
 
 function keptFromSameFile(c: Config | undefined, file: string): Config | undefined {
