@@ -14,7 +14,7 @@ import { TypeUrl } from '../src/xds-api/index.js';
 import { wallNow, type SimStats } from './istiod/ads-sim.js';
 import {
   endpointSliceYaml, firstPodIndex, generateMesh, podsOfService, replacementIp, revisionMarker, routedService,
-  sidecarNodes, sliceFile, virtualServiceFile, virtualServiceYaml, type MeshShape,
+  seesService, sidecarNodes, sliceFile, virtualServiceFile, virtualServiceYaml, type MeshShape, type SidecarNode,
 } from './istiod/mesh-gen.js';
 import type { SimCommand, SimReply } from './istiod/sim-main.js';
 import { histogramDelta, histogramQuantile, parseHistogram, percentile, type Histogram } from './istiod/stats.js';
@@ -31,8 +31,10 @@ const KNOBS = {
   convergeTimeoutMs: env('BENCH_CONVERGE_TIMEOUT_MS', 60_000),
   /** BENCH_PROF=DIR runs istiod with --cpu-prof into DIR (BENCH_SIM_PROF=DIR: the simulator). */
   prof: process.env.BENCH_PROF,
+  /** `namespace`: a default Sidecar (egress `./*`, `istio-system/*`) in every namespace; `none` (default). */
+  sidecarScope: (process.env.BENCH_SIDECAR_SCOPE === 'namespace' ? 'namespace' : 'none') as 'none' | 'namespace',
 };
-const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5 };
+const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5, sidecarScope: KNOBS.sidecarScope };
 /** Connect, every edit's convergence wait, and a minute for start-up and teardown. */
 const HARD_DEADLINE_MS = KNOBS.connectTimeoutMs + 2 * KNOBS.reps * (KNOBS.convergeTimeoutMs + 5_000) + 60_000;
 
@@ -140,6 +142,9 @@ interface PhaseResult {
   kind: 'endpoint' | 'virtualservice';
   latencies: number[];
   missing: number;
+  /** Clients that saw the change although their Sidecar scope does not include the service. */
+  unexpected: number;
+  expected: number;
   istiodCpuS: number;
   simTypes: SimStats['perType'];
   convergence?: Histogram;
@@ -165,6 +170,7 @@ async function main(): Promise<void> {
       await mkdir(dirname(join(dir, rel)), { recursive: true });
       await writeFile(join(dir, rel), text);
     }
+    if (KNOBS.sidecarScope === 'namespace') console.log('Sidecar scoping: a default Sidecar (egress ./*, istio-system/*) per namespace; an edit is expected only at the sidecars of its namespace');
     console.log(`config: ${Object.entries(mesh.counts).map(([k, n]) => `${n} ${k}`).join(', ')} in ${mesh.files.size} files; ${KNOBS.clients} clients over ${KNOBS.channels} gRPC channels (delta xDS)`);
 
     // Start-up: watch + load + first PushContext.
@@ -211,12 +217,12 @@ async function main(): Promise<void> {
     for (let k = 0; k < KNOBS.reps; k++) {
       const svc = 1 + k * 37; // an unrouted service's slice
       const ip = replacementIp(k + 1);
-      results.push(await phase(sim, addrs.monitoringAddr, pid, 'endpoint', TypeUrl.ClusterLoadAssignment, ip, join(dir, sliceFile(svc, SHAPE)),
+      results.push(await phase(sim, addrs.monitoringAddr, pid, 'endpoint', TypeUrl.ClusterLoadAssignment, ip, expecting(nodes, svc), join(dir, sliceFile(svc, SHAPE)),
         endpointSliceYaml(svc, podsOfService(svc, firstPodIndex(svc), SHAPE), SHAPE, { index: 0, ip })));
     }
     for (let k = 0; k < KNOBS.reps; k++) {
       const svc = routedService(k, SHAPE);
-      results.push(await phase(sim, addrs.monitoringAddr, pid, 'virtualservice', TypeUrl.RouteConfiguration, revisionMarker(k + 1),
+      results.push(await phase(sim, addrs.monitoringAddr, pid, 'virtualservice', TypeUrl.RouteConfiguration, revisionMarker(k + 1), expecting(nodes, svc),
         join(dir, virtualServiceFile(svc, SHAPE)), virtualServiceYaml(svc, SHAPE, k + 1)));
     }
     for (const kind of ['endpoint', 'virtualservice'] as const) {
@@ -227,7 +233,7 @@ async function main(): Promise<void> {
       const metric = conv.length > 0
         ? `; pilot_proxy_convergence_time p50 ${fmtMs(1000 * histogramQuantile(merge(conv), 0.5))} p99 ${fmtMs(1000 * histogramQuantile(merge(conv), 0.99))} (from buckets)`
         : '';
-      console.log(`(${kind === 'endpoint' ? 'a) EndpointSlice edit' : 'b) VirtualService edit'} × ${rs.length}: write → ACK p50 ${fmtMs(percentile(all, 0.5))}, p99 ${fmtMs(percentile(all, 0.99))}, max ${fmtMs(percentile(all, 1))}; per edit p99 [${rs.map((r) => percentile(r.latencies, 0.99).toFixed(0)).join(', ')}] ms; not converged ${missing}; istiod CPU per edit [${rs.map((r) => r.istiodCpuS.toFixed(2)).join(', ')}] s${metric}`);
+      console.log(`(${kind === 'endpoint' ? 'a) EndpointSlice edit' : 'b) VirtualService edit'} × ${rs.length}: write → ACK p50 ${fmtMs(percentile(all, 0.5))}, p99 ${fmtMs(percentile(all, 0.99))}, max ${fmtMs(percentile(all, 1))}; per edit p99 [${rs.map((r) => percentile(r.latencies, 0.99).toFixed(0)).join(', ')}] ms; not converged ${missing}; expected at ${rs.map((r) => r.expected).join('/')} clients, seen by ${rs.reduce((n, r) => n + r.unexpected, 0)} others; istiod CPU per edit [${rs.map((r) => r.istiodCpuS.toFixed(2)).join(', ')}] s${metric}`);
       const types = rs[0]?.simTypes ?? {};
       console.log(`  first edit sent: ${Object.entries(types).map(([t, v]) => `${t} ${v.responses} responses / ${(v.bytes / 2 ** 20).toFixed(1)} MiB`).join(', ') || 'nothing'}; pilot_xds_pushes ${JSON.stringify(rs[0]?.pushes ?? {})}`);
     }
@@ -247,14 +253,15 @@ async function main(): Promise<void> {
 }
 
 async function phase(
-  sim: SimProc, monitoringAddr: string, pid: number, kind: PhaseResult['kind'], typeUrl: string, marker: string, file: string, text: string,
+  sim: SimProc, monitoringAddr: string, pid: number, kind: PhaseResult['kind'], typeUrl: string, marker: string, expect: number[] | undefined,
+  file: string, text: string,
 ): Promise<PhaseResult> {
   const before = await scrape(monitoringAddr);
   const cpu0 = cpuSeconds(pid);
-  await sim.call({ cmd: 'arm', phase: { typeUrl, marker } });
+  await sim.call({ cmd: 'arm', phase: { typeUrl, marker, ...(expect ? { expect } : {}) } });
   const tWrite = wallNow();
   await writeFile(file, text);
-  const r = await sim.call<{ times: number[]; stats: SimStats }>({ cmd: 'collect', timeoutMs: KNOBS.convergeTimeoutMs });
+  const r = await sim.call<{ times: number[]; unexpected: number; stats: SimStats }>({ cmd: 'collect', timeoutMs: KNOBS.convergeTimeoutMs });
   // Let istiod finish the push (it may still be writing to streams the marker did not concern).
   await new Promise((res) => setTimeout(res, 500));
   const istiodCpuS = cpuSeconds(pid) - cpu0;
@@ -266,9 +273,15 @@ async function phase(
   for (const [t, n] of counterByLabel(after, 'pilot_xds_pushes')) if (n - (pb.get(t) ?? 0) > 0) pushes[t] = n - (pb.get(t) ?? 0);
   const latencies = times(r.times).filter(Number.isFinite).map((t) => t - tWrite);
   return {
-    kind, latencies, missing: r.times.length - latencies.length, istiodCpuS, simTypes: r.stats.perType, pushes,
+    kind, latencies, missing: r.times.length - latencies.length, unexpected: r.unexpected, expected: r.times.length, istiodCpuS, simTypes: r.stats.perType, pushes,
     ...(ha ? { convergence: histogramDelta(hb, ha) } : {}),
   };
+}
+
+/** With Sidecar scoping, the clients that can see service `svc`; undefined: all of them. */
+function expecting(nodes: readonly SidecarNode[], svc: number): number[] | undefined {
+  if (KNOBS.sidecarScope === 'none') return undefined;
+  return nodes.flatMap((n, i) => (seesService(n.namespace, svc, SHAPE) ? [i] : []));
 }
 
 function merge(hs: Histogram[]): Histogram {

@@ -43,6 +43,11 @@ export interface Phase {
   typeUrl: string;
   /** A byte string that only the resource after the edit contains. */
   marker: string;
+  /**
+   * Indexes of the clients that must see the marker (all by default); with Sidecar scoping only
+   * the sidecars that can see the edited service get it.
+   */
+  expect?: number[];
 }
 
 export interface TypeCounters {
@@ -75,7 +80,7 @@ class SimClient {
   observedAt?: number;
   closed = false;
 
-  constructor(private readonly sim: Simulator, private readonly node: SimNode, private readonly client: grpc.Client) {
+  constructor(private readonly sim: Simulator, private readonly node: SimNode, private readonly client: grpc.Client, readonly index: number) {
     this.cds = sim.cdsStates.empty;
     this.lds = sim.ldsStates.empty;
   }
@@ -132,7 +137,7 @@ class SimClient {
     const phase = this.sim.phase;
     if (phase && this.observedAt === undefined && type === phase.typeUrl && r.bytes.indexOf(phase.markerBytes) >= 0) {
       this.observedAt = now;
-      this.sim.observed++;
+      if (!phase.expected || phase.expected.has(this.index)) this.sim.observed++;
     }
     if (this.syncedAt === undefined && this.got.has(TypeUrl.Cluster) && this.got.has(TypeUrl.Listener) && this.awaiting.size === 0) {
       this.syncedAt = now;
@@ -168,7 +173,7 @@ export class Simulator {
   errors = 0;
   lastError?: string;
   firstErrorAt?: number;
-  phase?: Phase & { markerBytes: Buffer; armedAt: number };
+  phase?: Phase & { markerBytes: Buffer; armedAt: number; expected?: ReadonlySet<number> };
   private perType = new Map<string, TypeCounters>();
 
   constructor(private readonly opts: SimulatorOptions) {
@@ -181,7 +186,7 @@ export class Simulator {
         'grpc-node.flow_control_window': 64 * 1024 * 1024,
       }));
     }
-    opts.nodes.forEach((n, i) => this.clients.push(new SimClient(this, n, this.grpcClients[i % this.grpcClients.length])));
+    opts.nodes.forEach((n, i) => this.clients.push(new SimClient(this, n, this.grpcClients[i % this.grpcClients.length], i)));
   }
 
   /** Opens every stream at once (as after an istiod restart) and resolves when all hold their initial config. */
@@ -199,14 +204,22 @@ export class Simulator {
     for (const c of this.clients) c.observedAt = undefined;
     this.observed = 0;
     this.perType = new Map();
-    this.phase = { ...phase, markerBytes: Buffer.from(phase.marker), armedAt: wallNow() };
+    this.phase = { ...phase, markerBytes: Buffer.from(phase.marker), armedAt: wallNow(), ...(phase.expect ? { expected: new Set(phase.expect) } : {}) };
   }
 
-  /** Waits until every client observed the armed phase (or the timeout); wall-clock ACK times, NaN if not seen. */
-  async collect(timeoutMs: number): Promise<number[]> {
-    await this.until(() => this.observed >= this.clients.length, timeoutMs);
+  /**
+   * Waits until every expected client observed the armed phase (or the timeout). Returns the
+   * expected clients' wall-clock ACK times (NaN if not seen) and how many other clients saw it.
+   */
+  async collect(timeoutMs: number): Promise<{ times: number[]; unexpected: number }> {
+    const expect = this.phase?.expect ?? this.clients.map((_c, i) => i);
+    await this.until(() => this.observed >= expect.length, timeoutMs);
+    // Expected clients all seen: a short grace for any unexpected ones to show up.
+    if (this.phase?.expect) await new Promise((r) => setTimeout(r, 200));
     this.phase = undefined;
-    return this.clients.map((c) => c.observedAt ?? NaN);
+    const times = expect.map((i) => this.clients[i].observedAt ?? NaN);
+    const seen = this.clients.filter((c) => c.observedAt !== undefined).length;
+    return { times, unexpected: seen - times.filter(Number.isFinite).length };
   }
 
   count(typeUrl: string, r: WireDeltaResponse): void {

@@ -9,6 +9,12 @@ export interface MeshShape {
   namespaces: number;
   /** Every `routedEvery`-th service gets a VirtualService and a DestinationRule. */
   routedEvery: number;
+  /**
+   * `namespace`: a default `Sidecar` in every namespace with egress hosts `./*` and
+   * `istio-system/*`, the scoping Istio recommends at scale (a sidecar then sees only its own
+   * namespace's services). `none` (default): no Sidecar, every sidecar sees every service.
+   */
+  sidecarScope?: 'none' | 'namespace';
 }
 
 export const DEFAULT_SHAPE: MeshShape = { services: 1000, namespaces: 20, routedEvery: 5 };
@@ -181,6 +187,29 @@ spec:
 `;
 }
 
+/** The namespace-wide default Sidecar (no workloadSelector): egress to its own namespace and istio-system. */
+export function sidecarYaml(namespace: string): string {
+  return `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata:
+  name: default
+  namespace: ${namespace}
+spec:
+  egress:
+  - hosts:
+    - "./*"
+    - "istio-system/*"
+`;
+}
+
+/**
+ * Whether a sidecar in `clientNamespace` sees service `i` (and so gets its routes and endpoints):
+ * always without scoping; with namespace scoping, only in the service's own namespace.
+ */
+export function seesService(clientNamespace: string, i: number, shape: MeshShape): boolean {
+  return (shape.sidecarScope ?? 'none') === 'none' || svcNamespace(i, shape) === clientNamespace;
+}
+
 export const revisionMarker = (revision: number) => `bench-rev-${revision}-canary`;
 
 function destinationRuleYaml(i: number, shape: MeshShape): string {
@@ -241,9 +270,15 @@ export function generateMesh(shape: MeshShape = DEFAULT_SHAPE): GeneratedMesh {
   const files = new Map<string, string>();
   const pods: PodInfo[] = [];
   const counts: Record<string, number> = { Namespace: 0, Service: 0, EndpointSlice: 0, Pod: 0, VirtualService: 0, DestinationRule: 0 };
+  const scoped = shape.sidecarScope === 'namespace';
+  if (scoped) counts.Sidecar = 0;
   for (let n = 0; n < shape.namespaces; n++) {
     files.set(`${nsName(n)}/namespace.yaml`, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${nsName(n)}\n  labels:\n    istio-injection: enabled\n`);
     counts.Namespace++;
+    if (scoped) {
+      files.set(`${nsName(n)}/sidecar.yaml`, sidecarYaml(nsName(n)));
+      counts.Sidecar++;
+    }
   }
   for (let i = 0; i < shape.services; i++) {
     const mine = podsOfService(i, pods.length, shape);

@@ -26,8 +26,8 @@ async function handle(c: SimCommand): Promise<unknown> {
       need().arm(c.phase);
       return {};
     case 'collect': {
-      const times = await need().collect(c.timeoutMs);
-      return { times, stats: need().stats() };
+      const { times, unexpected } = await need().collect(c.timeoutMs);
+      return { times, unexpected, stats: need().stats() };
     }
     case 'stats':
       return { stats: need().stats(), cpu: process.cpuUsage(), rssMiB: process.memoryUsage().rss / 2 ** 20 };
