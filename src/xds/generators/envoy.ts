@@ -16,6 +16,7 @@ import type { XdsCache } from '../cache.js';
 import type { GeneratedResource, Generator } from '../generator.js';
 import type { PushRequest } from '../push-request.js';
 import { assemble, encodeResource } from './encode.js';
+import { encodeRouteConfiguration, VirtualHostMemo } from './route-encode.js';
 
 type G = Generator<PushContext>;
 
@@ -99,6 +100,9 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       return assemble(out);
     },
   };
+  // With a cache, route configurations are assembled from encoded virtual hosts: a VirtualService
+  // edit re-encodes the hosts it changed, not every host of every scope (route-encode.ts).
+  const vhosts = cache ? new VirtualHostMemo() : undefined;
   const rds: G = {
     generate: (proxy, w, req) => {
       const push = req.push;
@@ -106,7 +110,7 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       const out: GeneratedResource[] = [];
       for (const name of w.names) {
         out.push(...cached(cache, TypeUrl.RouteConfiguration, routeUnit(proxy, push, name), push,
-          (rc) => (rc ? [encodeResource(TypeUrl.RouteConfiguration, rc.name ?? '', rc)] : [])));
+          (rc) => (!rc ? [] : vhosts ? [encodeRouteConfiguration(rc, vhosts)] : [encodeResource(TypeUrl.RouteConfiguration, rc.name ?? '', rc)])));
       }
       return assemble(out);
     },
