@@ -19,7 +19,7 @@ const TRACKED_PREFIXES = ['ServiceEntry/', 'DestinationRule.networking.istio.io/
 export interface XdsCacheOptions {
   /**
    * The deps a VirtualService change invalidates, from the PushContexts before and after (pilot's
-   * virtualServiceRouteDeps). Without it, a VirtualService change drops every entry that reads
+   * virtualServiceDeps). Without it, a VirtualService change drops every entry that reads
    * more than its own deps name.
    */
   virtualServiceDeps?: (configKey: string, push: any, previous: any) => readonly string[];

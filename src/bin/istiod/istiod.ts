@@ -9,7 +9,7 @@ import { FileConfigSource } from '../../config/file-source.js';
 import { ConfigStore } from '../../config/store.js';
 import { resolveMesh, type ResolvedMesh } from '../../pilot/model/mesh.js';
 import { PushContext } from '../../pilot/model/push-context.js';
-import { virtualServiceRouteDeps } from '../../pilot/networking/cache-key.js';
+import { virtualServiceDeps } from '../../pilot/networking/cache-key.js';
 import { SnapshotRegistry } from '../../pilot/serviceregistry/snapshot-registry.js';
 import { logger } from '../../shared/log.js';
 import { MonitoringServer } from '../../xds/debug/index.js';
@@ -39,7 +39,7 @@ export class Istiod {
   readonly metrics = new ControlPlaneMetrics<PushContext>({ defaultMetrics: true });
   readonly ads: AdsServer<PushContext>;
   /** Encoded clusters, routes and endpoints shared by every proxy with the same inputs. */
-  readonly cache = new XdsCache({ virtualServiceDeps: virtualServiceRouteDeps });
+  readonly cache = new XdsCache({ virtualServiceDeps: virtualServiceDeps });
   private readonly registry: SnapshotRegistry;
   private readonly mesh: ResolvedMesh;
   private source?: FileConfigSource;

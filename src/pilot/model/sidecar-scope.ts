@@ -91,7 +91,7 @@ function selectVirtualServices(hosts: readonly string[], sidecarNs: string, vss:
 }
 
 /** Destination hosts a VirtualService routes to. */
-function destinationHosts(vs: VirtualServiceConfig): string[] {
+export function destinationHosts(vs: VirtualServiceConfig): string[] {
   const out: string[] = [];
   for (const r of vs.spec.http ?? []) {
     for (const w of r.route ?? []) if (w.destination) out.push(w.destination.host);

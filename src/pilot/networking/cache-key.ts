@@ -12,6 +12,7 @@ import { localityString } from '../model/endpoint.js';
 import type { MeshConfig } from '../../api/mesh/index.js';
 import { hostsMatch } from '../model/host.js';
 import { resolveVirtualService, type VirtualServiceConfig } from '../model/virtual-service-index.js';
+import { destinationHosts } from '../model/sidecar-scope.js';
 import { translationMesh } from './endpoint/mesh-settings.js';
 import { proxyLocality } from './endpoint/proxy-instances.js';
 
@@ -45,31 +46,42 @@ export function routePortDep(port: number): string {
   return `routes/${port}`;
 }
 
+/** Outbound listeners: VirtualServices reach them only through their tcp and tls routes. */
+export const L4_VIRTUAL_SERVICES = 'listeners/l4-routes';
+
 const VIRTUAL_SERVICE_PREFIX = 'VirtualService.networking.istio.io/';
 
 /**
- * The route-configuration deps a change of VirtualService `key` invalidates, from the snapshots
- * before and after: the ports of every service its hosts (old and new) match, plus 80, where a
- * sidecar's route configuration carries every VirtualService's hosts outside the registry. A
- * delegate (no hosts; it changes its roots' routes) cannot be bounded: ALL_ROUTES.
+ * The deps a change of VirtualService `key` invalidates, from the snapshots before and after.
+ * Route configurations: the ports of every service its hosts (old and new) match, plus 80, where a
+ * sidecar's route configuration carries every VirtualService's hosts outside the registry; a
+ * delegate (no hosts; it changes its roots' routes) cannot be bounded: ALL_ROUTES. Outbound
+ * listeners (L4_VIRTUAL_SERVICES) only when the old or new VirtualService has tcp or tls routes.
  */
-export function virtualServiceRouteDeps(key: string, push: PushContext, previous: PushContext | undefined): string[] {
-  if (!key.startsWith(VIRTUAL_SERVICE_PREFIX)) return [ALL_ROUTES];
+export function virtualServiceDeps(key: string, push: PushContext, previous: PushContext | undefined): string[] {
+  if (!key.startsWith(VIRTUAL_SERVICE_PREFIX)) return [ALL_ROUTES, L4_VIRTUAL_SERVICES];
   const hosts: string[] = [];
+  let l4 = false;
+  let delegate = false;
   for (const p of [previous, push]) {
     const vs = p?.snapshot.getByKey(key) as VirtualServiceConfig | undefined;
     if (!vs) continue;
     const resolved = resolveVirtualService(vs, p!.mesh.domainSuffix);
-    if ((resolved.spec.hosts ?? []).length === 0) return [ALL_ROUTES];
-    hosts.push(...resolved.spec.hosts!);
+    l4 ||= (resolved.spec.tcp?.length ?? 0) > 0 || (resolved.spec.tls?.length ?? 0) > 0;
+    if ((resolved.spec.hosts ?? []).length === 0) delegate = true;
+    // Its destinations too: under a Sidecar's egress hosts they join the scope's services (and
+    // so that port's route configuration) when the VirtualService is selected.
+    hosts.push(...(resolved.spec.hosts ?? []), ...destinationHosts(resolved));
   }
+  const listeners = l4 ? [L4_VIRTUAL_SERVICES] : [];
+  if (delegate) return [ALL_ROUTES, ...listeners];
   const ports = new Set<number>([80]);
   for (const p of [previous, push]) {
     for (const s of p?.services.all ?? []) {
       if (hosts.some((h) => hostsMatch(h, s.hostname))) for (const port of s.ports) ports.add(port.port);
     }
   }
-  return [...ports].sort((a, b) => a - b).map(routePortDep);
+  return [...[...ports].sort((a, b) => a - b).map(routePortDep), ...listeners];
 }
 
 /**

@@ -5,7 +5,9 @@ import type { Listener } from '../../../xds-api/index.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { UNSPECIFIED_IP } from '../../model/service.js';
-import { ANY_CONFIG, anySourceLabels, labelsKey, serviceConfigKey, type CacheableUnit } from '../cache-key.js';
+import {
+  ANY_CONFIG, CONFIG_BUT_VIRTUAL_SERVICES, L4_VIRTUAL_SERVICES, anySourceLabels, labelsKey, serviceConfigKey, type CacheableUnit,
+} from '../cache-key.js';
 import { buildGatewayListeners } from './gateway.js';
 import { buildSidecarInboundListeners } from './inbound.js';
 import { buildSidecarOutboundListeners, buildVirtualOutboundListener } from './outbound.js';
@@ -47,9 +49,18 @@ export function listenerUnits(proxy: Proxy, push: PushContext): { outbound: Cach
   const labels = anySourceLabels(scope.virtualServices) ? labelsKey(proxy.labels) : '';
   const headless = scope.services.filter((s) => s.resolution === 'Passthrough' && s.defaultAddress === UNSPECIFIED_IP);
   const ip = headless.length > 0 ? proxy.ipAddresses[0] ?? '' : '';
+  // A Sidecar's egress hosts import the destinations of the VirtualServices they select, so
+  // any VirtualService edit may change which services (and ports) the scope has.
+  const vsShapesScope = (scope.sidecar?.spec.egress?.length ?? 0) > 0;
   return {
-    // Outbound listeners read endpoints only for headless services: their endpoint changes invalidate.
-    outbound: { key: `${proxy.type}|${scope.namespace}|${sidecar}|${proxy.interceptionMode}|${labels}|${ip}`, deps: [ANY_CONFIG, ...headless.map(serviceConfigKey)], build },
+    // Outbound listeners read endpoints only for headless services: their endpoint changes
+    // invalidate. VirtualServices reach them only through tcp/tls routes (l4-routes.ts), and
+    // through the scope's services under Sidecar egress hosts.
+    outbound: {
+      key: `${proxy.type}|${scope.namespace}|${sidecar}|${proxy.interceptionMode}|${labels}|${ip}`,
+      deps: [...(vsShapesScope ? [ANY_CONFIG] : [CONFIG_BUT_VIRTUAL_SERVICES, L4_VIRTUAL_SERVICES]), ...headless.map(serviceConfigKey)],
+      build,
+    },
     // Inbound listeners read the proxy's own workload, Sidecar ingress and mesh settings, never
     // VirtualServices (built lazily: a VirtualService push reuses the previous ones).
     own: () => buildSidecarInboundListeners(proxy, push),
