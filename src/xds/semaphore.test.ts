@@ -51,3 +51,33 @@ test('a slot is held until released, released twice counts once, and a limit bel
   assert.equal(s.inUse, 0);
   assert.throws(() => new Semaphore(0), /at least 1/);
 });
+
+test('weighted: units fit under the limit, an oversized holder goes alone, resize wakes waiters', async () => {
+  const s = new Semaphore(10);
+  const a = await s.acquire(0, 6);
+  const woke: string[] = [];
+  const b = s.acquire(0, 6).then((r) => { woke.push('b'); return r; });
+  // Behind b in order: waits although 3 would fit (earliest first, no overtaking).
+  const c = s.acquire(1, 3).then((r) => { woke.push('c'); return r; });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(woke, []);
+  a.resize(2); // the estimate was high: b (6) now fits beside it
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(woke, ['b']);
+  assert.equal(s.inUse, 8);
+  const rb = await b;
+  rb.resize(12); // more than the limit once its real size is known: nothing else fits
+  a();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(woke, ['b']);
+  rb();
+  const rc = await c;
+  assert.deepEqual(woke, ['b', 'c']);
+  assert.equal(s.inUse, 3);
+  rc();
+  // An oversized request is admitted when nothing else is held.
+  const big = await s.acquire(0, 50);
+  assert.equal(s.inUse, 50);
+  big();
+  assert.equal(s.inUse, 0);
+});
