@@ -10,6 +10,7 @@ import { ConfigStore } from '../../config/store.js';
 import { resolveMesh, type ResolvedMesh } from '../../pilot/model/mesh.js';
 import { PushContext } from '../../pilot/model/push-context.js';
 import { virtualServiceDeps } from '../../pilot/networking/cache-key.js';
+import { proxyNeedsPush } from '../../pilot/networking/proxy-needs-push.js';
 import { SnapshotRegistry } from '../../pilot/serviceregistry/snapshot-registry.js';
 import { logger } from '../../shared/log.js';
 import { MonitoringServer } from '../../xds/debug/index.js';
@@ -53,6 +54,7 @@ export class Istiod {
     this.ads = new AdsServer<PushContext>({
       generators: istiodGenerators(meshConfig, this.cache),
       cache: this.cache,
+      proxyNeedsPush,
       controlPlaneId: hostname(),
       observer: this.metrics,
       // Istio's initPushContext: one snapshot per debounced push, from the newest config.
