@@ -123,6 +123,33 @@ class SimProc {
   }
 }
 
+/** What istiod's memory consists of: V8 heap and external buffers, sampled from its /metrics. */
+class MemorySampler {
+  private readonly timer: NodeJS.Timeout;
+  private samples: Array<{ rss: number; heapUsed: number; heapTotal: number; external: number }> = [];
+
+  constructor(private readonly monitoringAddr: string, private readonly pid: number) {
+    this.timer = setInterval(() => void this.sample(), 2000);
+  }
+
+  async sample(): Promise<void> {
+    const text = await scrape(this.monitoringAddr);
+    const get = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+    if (text) this.samples.push({ rss: rssMiB(this.pid), heapUsed: get('nodejs_heap_size_used_bytes'), heapTotal: get('nodejs_heap_size_total_bytes'), external: get('nodejs_external_memory_bytes') });
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  report(): string {
+    if (this.samples.length === 0) return 'no samples';
+    const max = (k: 'heapUsed' | 'heapTotal' | 'external') => Math.max(...this.samples.map((x) => x[k]));
+    const top = this.samples.reduce((a, b) => (b.rss > a.rss ? b : a));
+    return `max heap used ${mib(max('heapUsed'))}, heap total ${mib(max('heapTotal'))}, external ${mib(max('external'))}; at the highest RSS sample (${mib(top.rss)}): heap used ${mib(top.heapUsed)} of ${mib(top.heapTotal)}, external ${mib(top.external)} (${this.samples.length} samples)`;
+  }
+}
+
 async function scrape(monitoringAddr: string): Promise<string> {
   try {
     const res = await fetch(`http://${monitoringAddr}/metrics`, { signal: AbortSignal.timeout(5000) });
@@ -188,17 +215,21 @@ async function main(): Promise<void> {
     const nodes = sidecarNodes(mesh.pods, KNOBS.clients);
     const peak = { rss: startRss };
     const sampler = setInterval(() => { peak.rss = Math.max(peak.rss, rssMiB(pid)); }, 200);
+    const mem = new MemorySampler(addrs.monitoringAddr, pid);
     const c0 = cpuSeconds(pid);
     const connect = await sim.call<{ startedAt: number; syncedAt: number[]; stats: SimStats; cpu: NodeJS.CpuUsage }>({
       cmd: 'connect', address: addrs.grpcAddr, nodes, channels: KNOBS.channels, timeoutMs: KNOBS.connectTimeoutMs,
     });
     const connectCpu = cpuSeconds(pid) - c0;
     clearInterval(sampler);
+    mem.stop();
+    await mem.sample();
     const syncedAt = times(connect.syncedAt);
     const synced = syncedAt.filter(Number.isFinite);
     const toSync = syncedAt.map((t) => t - connect.startedAt);
     const allMs = synced.length === nodes.length ? Math.max(...toSync) : NaN;
     console.log(`initial: ${synced.length}/${nodes.length} clients hold and ACKed CDS+EDS+LDS+RDS; all after ${fmtMs(allMs)} (per client p50 ${fmtMs(percentile(toSync, 0.5))}, p99 ${fmtMs(percentile(toSync, 0.99))}); istiod CPU ${connectCpu.toFixed(1)} s; RSS now ${mib(rssMiB(pid))}, peak (VmHWM) ${mib(peakRssMiB(pid))}; simulator CPU ${((connect.cpu.user + connect.cpu.system) / 1e6).toFixed(1)} s`);
+    console.log(`  istiod memory during the connect (from /metrics every 2 s): ${mem.report()}`);
     for (const [type, t] of Object.entries(connect.stats.perType)) {
       console.log(`  ${type}: ${t.responses} responses, ${t.resources} resources, ${(t.bytes / 2 ** 20).toFixed(1)} MiB (${(t.resources / Math.max(1, t.responses)).toFixed(0)} per response)`);
     }

@@ -9,7 +9,7 @@ import { KubeRegistry } from '../../src/pilot/serviceregistry/index.js';
 import { decodeMessage, encodeMessage, jsonToStruct } from '../../src/xds-api/index.js';
 import {
   DEFAULT_SHAPE, endpointSliceYaml, firstPodIndex, generateMesh, podsOfService, replacementIp, revisionMarker,
-  routedService, sidecarNodes, sliceFile, svcHost, virtualServiceFile, virtualServiceYaml, type MeshShape,
+  routedService, seesService, sidecarNodes, sliceFile, svcHost, svcNamespace, virtualServiceFile, virtualServiceYaml, type MeshShape,
 } from './mesh-gen.js';
 
 const SMALL: MeshShape = { services: 20, namespaces: 4, routedEvery: 5 };
@@ -77,4 +77,17 @@ test('mesh-gen: sidecar nodes parse as Istio sidecars of their pods', () => {
     { type: proxy.type, ip: proxy.ipAddresses, id: proxy.id, ns: proxy.configNamespace, labels: proxy.labels },
     { type: 'sidecar', ip: [m.pods[3].ip], id: `${m.pods[3].name}.bench-ns-01`, ns: 'bench-ns-01', labels: m.pods[3].labels },
   );
+});
+
+test('mesh-gen: namespace Sidecar scoping adds one valid default Sidecar per namespace', () => {
+  const shape: MeshShape = { ...SMALL, sidecarScope: 'namespace' };
+  const m = generateMesh(shape);
+  assert.equal(m.counts.Sidecar, SMALL.namespaces);
+  const { merged, problems } = ingest(m.files);
+  assert.deepEqual(problems, []);
+  const sidecars = merged.configs.filter((c) => c.meta.gvk.kind === 'Sidecar');
+  assert.deepEqual(sidecars.map((c) => c.spec), Array.from({ length: SMALL.namespaces }, () => ({ egress: [{ hosts: ['./*', 'istio-system/*'] }] })));
+  assert.equal(seesService(svcNamespace(3, shape), 3, shape), true);
+  assert.equal(seesService(svcNamespace(4, shape), 3, shape), false);
+  assert.equal(seesService(svcNamespace(4, SMALL), 3, SMALL), true, 'without scoping every sidecar sees every service');
 });
