@@ -15,7 +15,7 @@ import { Connection, type StreamKind, type SyncStatus } from './connection.js';
 import { Debouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce.js';
 import type { Generated, Generators } from './generator.js';
 import { PushQueue } from './push-queue.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore, type Permit } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
 import { newWatch, type WatchedResource } from './watch.js';
 import { Scratch, encodeDeltaResponse, encodeSotwResponse } from './wire.js';
@@ -51,6 +51,11 @@ export interface AdsServerOptions<P> {
   controlPlaneId?: string;
   /** Hooks for metrics (pilot_xds_pushes, pilot_proxy_convergence_time, ...); must not throw. */
   observer?: AdsObserver<P>;
+  /**
+   * Whether a push concerns a proxy (Istio's ProxyNeedsPush), given the snapshots after and before
+   * it; a proxy it does not concern is not pushed at all. By default every proxy is pushed.
+   */
+  proxyNeedsPush?: (proxy: Proxy, req: PushRequest<P>, push: P | undefined, previous: P | undefined) => boolean;
   /** The generators' shared cache: told of every new snapshot and what changed, before it is served. */
   cache?: { onPush(req: PushRequest<P>, push: P | undefined): void };
   /**
@@ -59,6 +64,13 @@ export interface AdsServerOptions<P> {
    * thousands of proxies connect at once instead of growing with clients × config size.
    */
   maxConcurrentResponses?: number;
+  /**
+   * Bytes of responses in flight at once (default 16 MiB): a response is admitted against an
+   * estimate (its watch's last response, else the last of its type) and charged its real size once
+   * encoded, until grpc-js has handed it to HTTP/2. Bounds the external memory of 2 MB CDS
+   * responses (and grpc-js's framed copies) where a count of slots would allow 32 × 2.2 MB.
+   */
+  maxBytesInFlight?: number;
   /** How long a response may wait for the stream to take it before its slot is freed anyway. */
   writeTimeoutMs?: number;
 }
@@ -96,6 +108,10 @@ export class AdsServer<P = unknown> {
   /** Connection sequence numbers: the priority of their responses (earliest connected first). */
   private readonly order = new WeakMap<Connection, number>();
   private readonly responseSlots: Semaphore;
+  private readonly responseBytes: Semaphore;
+  /** Size of each watch's last response, and of the last response of each type (estimates for the byte budget). */
+  private readonly lastBytes = new WeakMap<WatchedResource, number>();
+  private readonly typeBytes = new Map<string, number>();
   private readonly sharedVersions = new SharedVersions();
   /** Responses are encoded here and copied out by grpc-js at once (see write()). */
   private readonly scratch = new Scratch();
@@ -113,6 +129,7 @@ export class AdsServer<P = unknown> {
     this.clock = opts.clock ?? systemClock;
     this.current = opts.initialPush;
     this.responseSlots = new Semaphore(opts.maxConcurrentResponses ?? 32);
+    this.responseBytes = new Semaphore(opts.maxBytesInFlight ?? 16 * 1024 * 1024);
     if (opts.initialPush !== undefined) opts.cache?.onPush(pushRequest({ full: true, reason: 'global', start: this.clock.now() }), opts.initialPush);
     this.debouncer = new Debouncer(this.clock, (req) => this.pushAll(req), { ...DEFAULT_DEBOUNCE, ...opts.debounce });
     this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, async () => {
@@ -140,14 +157,17 @@ export class AdsServer<P = unknown> {
 
   /** Pushes `req` to every connection now, bypassing the debouncer. */
   async pushAll(req: PushRequest<P>): Promise<void> {
-    const push = this.opts.refreshPush ? this.opts.refreshPush(req, this.current) : (req.push ?? this.current);
+    const previous = this.current;
+    const push = this.opts.refreshPush ? this.opts.refreshPush(req, previous) : (req.push ?? previous);
     this.current = push;
     this.opts.cache?.onPush(req, push);
     const withPush: PushRequest<P> = { ...req, push };
     log.debug({ reason: formatReason(req), full: req.full, connections: this.connections.size }, 'push');
     this.opts.observer?.pushStarted?.(withPush);
     const now = this.clock.now();
+    const needs = this.opts.proxyNeedsPush;
     for (const conn of this.connections.values()) {
+      if (needs && !needs(conn.proxy, withPush, push, previous)) continue;
       if (!this.enqueuedAt.has(conn)) this.enqueuedAt.set(conn, now);
       this.queue.enqueue(conn, withPush);
     }
@@ -396,16 +416,29 @@ export class AdsServer<P = unknown> {
   private async respond(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
     // Earliest-connected first: a proxy that got its CDS gets its EDS (then LDS, RDS) before
     // later proxies' CDS, so proxies become ready one after another rather than all at the end.
-    const release = await this.responseSlots.acquire(this.order.get(conn));
+    const priority = this.order.get(conn);
+    const estimate = this.lastBytes.get(w) ?? this.typeBytes.get(w.typeUrl) ?? 0;
+    const bytes = await this.responseBytes.acquire(priority, estimate);
+    let release: (() => void) | undefined;
     try {
+      release = await this.responseSlots.acquire(priority);
       if (conn.closed) return;
       const t0 = this.clock.now();
       const sent = w.responses;
-      await this.respondInner(conn, w, req, mode);
+      await this.respondInner(conn, w, req, mode, bytes);
       if (w.responses !== sent) this.opts.observer?.responseSent?.(conn.proxy, w.typeUrl, mode, this.clock.now() - t0);
     } finally {
-      release();
+      release?.();
+      bytes();
     }
+  }
+
+  /** Charges a response's real size to the byte budget and remembers it as the next estimate. */
+  private sized(w: WatchedResource, permit: Permit, size: number): void {
+    permit.resize(size);
+    if (size === 0) return;
+    this.lastBytes.set(w, size);
+    this.typeBytes.set(w.typeUrl, size);
   }
 
   /**
@@ -430,21 +463,25 @@ export class AdsServer<P = unknown> {
     });
   }
 
-  private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode): Promise<void> {
+  private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode, permit: Permit): Promise<void> {
     const out = await this.generate(conn, w, req);
+    // Nothing encoded yet: until a response is, it holds no bytes.
+    permit.resize(0);
     if (!out || conn.closed) return;
     if (conn.kind === 'sotw') {
       // Same version as last sent: nothing changed for this type; in particular a NACKed version is
       // never sent again. Requests (initial, new names) are always answered.
       if (mode === 'push' && !req.forced && out.version === w.versionSent) return;
       const nonce = this.nextNonce();
-      const written = conn.write(new EncodedMessage(encodeSotwResponse({
+      const body = encodeSotwResponse({
         versionInfo: out.version,
         resources: out.resources.map((r) => r.resource),
         typeUrl: w.typeUrl,
         nonce,
         ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
-      }, this.scratch)));
+      }, this.scratch);
+      this.sized(w, permit, body.length);
+      const written = conn.write(new EncodedMessage(body));
       this.recordSent(w, nonce, out.version);
       await written;
       return;
@@ -453,14 +490,16 @@ export class AdsServer<P = unknown> {
     w.resourceVersions = d.holds;
     if (mode === 'push' && d.changed.length === 0 && d.removed.length === 0) return;
     const nonce = this.nextNonce();
-    const written = conn.write(new EncodedMessage(encodeDeltaResponse({
+    const body = encodeDeltaResponse({
       systemVersionInfo: out.version,
       resources: d.changed,
       typeUrl: w.typeUrl,
       removedResources: d.removed,
       nonce,
       ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
-    }, this.scratch)));
+    }, this.scratch);
+    this.sized(w, permit, body.length);
+    const written = conn.write(new EncodedMessage(body));
     this.recordSent(w, nonce, out.version);
     await written;
   }
