@@ -32,7 +32,9 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 export async function startIstiod(args: readonly string[], timeoutMs = 20_000): Promise<IstiodProcess> {
   const root = repoRoot();
   const entry = FROM_SOURCE ? ['--import', 'tsx', join(root, 'src/bin/istiod.ts')] : [join(root, 'dist/src/bin/istiod.js')];
-  const proc = spawn(process.execPath, [...entry, ...args, '--grpcAddr', '127.0.0.1:0', '--monitoringAddr', '127.0.0.1:0'], {
+  // An explicit --grpcAddr in `args` wins (a restart on the same address); otherwise port 0.
+  const grpcAddr = args.includes('--grpcAddr') ? [] : ['--grpcAddr', '127.0.0.1:0'];
+  const proc = spawn(process.execPath, [...entry, ...args, ...grpcAddr, '--monitoringAddr', '127.0.0.1:0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ISTIO_TS_LOG: process.env.ISTIO_TS_LOG ?? 'info' },

@@ -76,13 +76,19 @@ export class XdsClient {
     this.state = new XdsState(types, o.initialFetchTimeoutMs ?? 15_000);
     this.mode = o.mode === 'sotw' ? 'sotw' : 'delta';
     this.backoff = new Backoff(o.backoff ?? DEFAULT_BACKOFF);
+    // Two paces, both 0.5 s → 30 s with jitter: grpc-js's own connection backoff (gRPC's: ×1.6,
+    // ±20 %) paces TCP connection attempts, and `backoff` paces re-opening a stream that failed
+    // after connecting. Streams wait for the channel to be ready instead of failing at once while
+    // istiod is unreachable: a channel reconnects by itself as long as it lives (pick_first), so
+    // failing streams fast and retrying them would not reduce connection attempts (with grpc-js's
+    // 100 ms → 1 s, ~1 a second), only delay noticing that istiod is back.
+    const pace = o.backoff ?? DEFAULT_BACKOFF;
     this.client = new AdsClient(o.address, grpc.credentials.createInsecure(), {
       'grpc.keepalive_time_ms': 30_000,
       'grpc.keepalive_timeout_ms': 10_000,
       'grpc.max_receive_message_length': -1,
-      // Reconnects are paced by our own backoff, not grpc-js's.
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
+      'grpc.initial_reconnect_backoff_ms': pace.initialMs,
+      'grpc.max_reconnect_backoff_ms': pace.maxMs,
     });
     const sub = (ts: TypeState<unknown>): Sub => ({ ts, requested: false, names: new Set(), nonce: '' });
     this.subs = new Map([this.state.clusters, this.state.endpoints, this.state.listeners, this.state.routes].map((ts) => [ts.type.typeUrl, sub(ts as TypeState<unknown>)]));
@@ -123,7 +129,8 @@ export class XdsClient {
       s.requested = false;
       s.nonce = '';
     }
-    const stream = (this.mode === 'delta' ? this.client.DeltaAggregatedResources() : this.client.StreamAggregatedResources()) as unknown as AnyStream;
+    const md = new grpc.Metadata({ waitForReady: true });
+    const stream = (this.mode === 'delta' ? this.client.DeltaAggregatedResources(md) : this.client.StreamAggregatedResources(md)) as unknown as AnyStream;
     this.stream = stream;
     let gotResponse = false;
     stream.on('data', (r: object) => {
