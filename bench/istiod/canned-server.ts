@@ -3,8 +3,15 @@
 // per port, route configs with every service's virtual host), and no translation at all. Run as
 // `BENCH_ISTIOD=.../canned-server.js BENCH_REPS=0 npm run bench istiod`: it tells how much of the
 // initial-sync time and CPU is the protocol, gRPC and the simulator rather than istiod's translation.
-// It speaks istiod's start-up line and ignores config edits, so only the initial sync is measured.
+// It speaks istiod's start-up line. Of config edits it knows the benchmark's two: an EndpointSlice
+// edit replaces that service's CLA address (an EDS-only push), a VirtualService edit adds its
+// marker header to the first virtual host of route `80` (a full push; every client gets the whole
+// 0.6 MB route configuration again, as with istiod): the wire floor of both, without translation.
 import { createHash } from 'node:crypto';
+import { watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pushRequest } from '../../src/xds/push-request.js';
 import { TypeUrl, WellKnownName, encodeAny, typedAny, type Any__Output } from '../../src/xds-api/index.js';
 import type { Generator } from '../../src/xds/generator.js';
 import { AdsServer } from '../../src/xds/server.js';
@@ -39,6 +46,8 @@ for (let i = 0; i < services; i++) {
     })));
   }
 }
+const clusterIndex = new Map(clusters.map((c, i) => [c.name, i]));
+
 const listeners = [80, 9090].map((port) => canned(`0.0.0.0_${port}`, encodeAny(TypeUrl.Listener, {
   name: `0.0.0.0_${port}`,
   address: { socket_address: { address: '0.0.0.0', port_value: port } },
@@ -47,7 +56,7 @@ const listeners = [80, 9090].map((port) => canned(`0.0.0.0_${port}`, encodeAny(T
     http_filters: [{ name: WellKnownName.Router, typed_config: typedAny(TypeUrl.Router, {}) }],
   }) }] }],
 })));
-const routes = [80, 9090].map((port) => canned(String(port), encodeAny(TypeUrl.RouteConfiguration, {
+const routeConfig = (port: number, marker?: string) => canned(String(port), encodeAny(TypeUrl.RouteConfiguration, {
   name: String(port),
   virtual_hosts: clusters.filter((c) => c.name.startsWith(`outbound|${port}|`)).map((c) => {
     const host = c.name.split('|')[3];
@@ -55,15 +64,46 @@ const routes = [80, 9090].map((port) => canned(String(port), encodeAny(TypeUrl.R
     return {
       name: `${host}:${port}`,
       domains: [`${host}:${port}`, host, `${svc}.${ns}.svc:${port}`, `${svc}.${ns}.svc`, `${svc}.${ns}:${port}`, `${svc}.${ns}`],
-      routes: [{ name: 'default', match: { prefix: '/' }, route: { cluster: c.name, timeout: { seconds: 0 }, retry_policy: { retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes', num_retries: { value: 2 } } } }],
+      routes: [
+        ...(marker && c === clusters[0] ? [{ name: 'canary', match: { prefix: '/', headers: [{ name: 'x-canary', string_match: { exact: marker } }] }, route: { cluster: c.name } }] : []),
+        { name: 'default', match: { prefix: '/' }, route: { cluster: c.name, timeout: { seconds: 0 }, retry_policy: { retry_on: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes', num_retries: { value: 2 } } } },
+      ],
     };
   }),
-})));
+}));
+const routes = [routeConfig(80), routeConfig(9090)];
 
 const fixed = (rs: Canned[]): Generator<string> => ({ generate: () => ({ version: 'canned', resources: rs }) });
 const server = new AdsServer<string>({
   generators: new Map([[TypeUrl.Cluster, fixed(clusters)], [TypeUrl.ClusterLoadAssignment, fixed(clas)], [TypeUrl.Listener, fixed(listeners)], [TypeUrl.RouteConfiguration, fixed(routes)]]),
 });
+// The benchmark's edits, recognised by their content.
+const dirAt = process.argv.indexOf('--configDir');
+if (dirAt > 0) {
+  const dir = process.argv[dirAt + 1];
+  watch(dir, { recursive: true }, (_event, file) => {
+    if (!file) return;
+    void readFile(join(dir, file.toString()), 'utf8').then((text) => {
+      const marker = /bench-rev-\d+-canary/.exec(text)?.[0];
+      const slice = /kubernetes\.io\/service-name: (svc-\d+)/.exec(text)?.[1];
+      const ip = /10\.250\.\d+\.\d+/.exec(text)?.[0];
+      if (marker && text.includes('kind: VirtualService')) {
+        routes[0] = routeConfig(80, marker);
+        void server.pushAll(pushRequest({ full: true, reason: 'config', start: Date.now(), configsUpdated: [`VirtualService.networking.istio.io/x/${marker}`] }));
+      } else if (slice && ip) {
+        const i = clusterIndex.get(clusters.find((c) => c.name.includes(`|${slice}.`))?.name ?? '');
+        if (i === undefined) return;
+        const name = clas[i].name;
+        clas[i] = canned(name, encodeAny(TypeUrl.ClusterLoadAssignment, {
+          cluster_name: name,
+          endpoints: [{ locality: {}, lb_endpoints: [{ endpoint: { address: { socket_address: { address: ip, port_value: 8080 } } }, load_balancing_weight: { value: 1 } }] }],
+        }));
+        void server.pushAll(pushRequest({ full: false, reason: 'endpoint', start: Date.now() }));
+      }
+    }, () => {});
+  });
+}
+
 const at = process.argv.indexOf('--grpcAddr');
 const port = await server.listen(at > 0 ? process.argv[at + 1] : '127.0.0.1:0');
 process.stdout.write(`${JSON.stringify({ msg: 'istiod listening', grpcAddr: `127.0.0.1:${port}`, monitoringAddr: '127.0.0.1:0' })}\n`);
