@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ClusterConfig, FilterChain, HttpConnectionManager, ListenerConfig, ProxyConfig } from './config/types.js';
 import { CoarseTimers } from './coarse-timers.js';
 import type { AccessRecord, HcmContext } from './hcm-context.js';
-import { H2Downstream } from './http2/h2-downstream.js';
+import { createH2Server } from './http2/index.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
 import { inspectConnection, listenerStats, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
@@ -108,7 +108,7 @@ export class Proxy {
     const h = fc.httpConnectionManager;
     if (h === undefined) throw new Error(`filter chain ${fc.name ?? ''} has neither httpConnectionManager nor tcpProxy`);
     const hcm = this.hcmContext(h, inline);
-    return { kind: 'http', hcm, codec: h.codecType ?? 'AUTO', h2: new H2Downstream(hcm, h.http2ProtocolOptions) };
+    return { kind: 'http', hcm, codec: h.codecType ?? 'AUTO', h2: createH2Server(hcm, h.http2ProtocolOptions) };
   }
 
   private hcmContext(h: HttpConnectionManager, inline: Map<HttpConnectionManager, RouteTable>): HcmContext {

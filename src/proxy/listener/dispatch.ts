@@ -6,11 +6,11 @@ import type { Socket } from 'node:net';
 import type { CodecType } from '../config/types.js';
 import { DownstreamConnection } from '../downstream.js';
 import type { HcmContext } from '../hcm-context.js';
-import type { H2Downstream } from '../http2/h2-downstream.js';
+import type { H2Server } from '../http2/index.js';
 import { TcpProxySession, type TcpProxyContext } from '../tcp/tcp-proxy.js';
 
 export type ChainRuntime =
-  | { readonly kind: 'http'; readonly hcm: HcmContext; readonly codec: CodecType; readonly h2: H2Downstream }
+  | { readonly kind: 'http'; readonly hcm: HcmContext; readonly codec: CodecType; readonly h2: H2Server }
   | { readonly kind: 'tcp'; readonly tcp: TcpProxyContext };
 
 /** An open downstream connection as the listener sees it: drained on config change, destroyed on close. */

@@ -1,0 +1,524 @@
+// One HTTP/2 connection over a net/tls socket, either end (RFC 9113): the preface, SETTINGS and
+// their ACK, HEADERS/CONTINUATION through HPACK, DATA with connection- and stream-level flow
+// control both ways, RST_STREAM, PING, GOAWAY, PRIORITY ignored. Protocol violations end the
+// connection with GOAWAY or a stream with RST_STREAM and the RFC's error code. Streams are plain
+// objects (h2-session-stream.ts) that report to one listener each; frames are batched into one
+// socket write per turn of the event loop.
+import type { Socket } from 'node:net';
+import {
+  ACK, DEFAULT_FRAME_SIZE, DEFAULT_INITIAL_WINDOW, F, FRAME_HEADER, H2Error, MAX_WINDOW, PREFACE, S, T,
+  frame, goawayFrame, settingsFrame, u32Frame, writeFrameHeader,
+} from './frames.js';
+import { HpackDecoder, HpackEncoder, HpackError } from './hpack.js';
+import { H2SessionStream, validateFields } from './h2-session-stream.js';
+
+export interface H2SessionOptions {
+  /** Streams the peer may open (server) — our SETTINGS_MAX_CONCURRENT_STREAMS. */
+  readonly maxConcurrentStreams: number;
+  /** Our receive window per stream (SETTINGS_INITIAL_WINDOW_SIZE) and for the connection. */
+  readonly streamWindow: number;
+  readonly connectionWindow: number;
+  /** SETTINGS_MAX_HEADER_LIST_SIZE; larger header lists reach the listener flagged `oversize`. */
+  readonly maxHeaderListSize: number;
+}
+
+export interface H2SessionListener {
+  /** Server: a peer opened a stream. `oversize`: its header list exceeded our limit. */
+  onStream?(s: H2SessionStream, fields: string[], endStream: boolean, oversize: boolean): void;
+  /** The peer's SETTINGS arrived (the first ones complete the handshake). */
+  onRemoteSettings?(): void;
+  onGoaway?(lastStreamId: number, code: number): void;
+  /** A stream closed (both ends done, or reset): its slot is free. */
+  onStreamClosed?(s: H2SessionStream): void;
+  onClose(): void;
+}
+
+const HEADER_BLOCK_LIMIT = 1 << 20;
+
+export class H2Session {
+  readonly streams = new Map<number, H2SessionStream>();
+  readonly encoder = new HpackEncoder();
+  private readonly decoder = new HpackDecoder();
+  // ── peer settings ──
+  peerMaxStreams = MAX_WINDOW;
+  peerInitialWindow = DEFAULT_INITIAL_WINDOW;
+  peerMaxFrame = DEFAULT_FRAME_SIZE;
+  connSendWindow = DEFAULT_INITIAL_WINDOW;
+  settingsReceived = false;
+  // ── our side ──
+  private connRecvWindow = DEFAULT_INITIAL_WINDOW;
+  private connRecvUnacked = 0;
+  private lastPeerStream = 0;
+  private nextStreamId: number;
+  /** Streams the peer opened (server) or we opened (client) that are not closed. */
+  active = 0;
+  goawaySent = false;
+  goawayReceived = false;
+  closed = false;
+  // ── reading ──
+  private inbuf: Buffer | undefined;
+  private prefaceLeft: number;
+  private contStream = 0;
+  private contFlags = 0;
+  private contBlock: Buffer[] = [];
+  private contLen = 0;
+  // ── writing ──
+  private out: Buffer[] = [];
+  private flushQueued = false;
+  /** Streams waiting for connection window, and streams that asked to hear when writable again. */
+  readonly windowBlocked = new Set<H2SessionStream>();
+  readonly wantWritable = new Set<H2SessionStream>();
+
+  constructor(
+    readonly socket: Socket, readonly isServer: boolean, readonly opts: H2SessionOptions,
+    private readonly listener: H2SessionListener,
+  ) {
+    this.nextStreamId = isServer ? 2 : 1;
+    this.prefaceLeft = isServer ? PREFACE.length : 0;
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('drain', () => this.notifyWritable());
+    socket.on('error', () => { /* 'close' follows */ });
+    socket.once('close', () => this.onSocketClose());
+  }
+
+  /** Sends our preface (client) and SETTINGS; `initial` holds bytes already read off the socket. */
+  start(initial?: Buffer): void {
+    if (!this.isServer) this.emit(PREFACE);
+    const o = this.opts;
+    const settings: [number, number][] = [[S.ENABLE_PUSH, 0], [S.MAX_HEADER_LIST_SIZE, o.maxHeaderListSize]];
+    if (this.isServer) settings.push([S.MAX_CONCURRENT_STREAMS, o.maxConcurrentStreams]);
+    if (o.streamWindow !== DEFAULT_INITIAL_WINDOW) settings.push([S.INITIAL_WINDOW_SIZE, o.streamWindow]);
+    this.emit(settingsFrame(settings));
+    if (o.connectionWindow > DEFAULT_INITIAL_WINDOW) {
+      this.emit(u32Frame(T.WINDOW_UPDATE, 0, 0, o.connectionWindow - DEFAULT_INITIAL_WINDOW));
+      this.connRecvWindow = o.connectionWindow;
+    }
+    if (initial !== undefined && initial.length > 0) this.onData(initial);
+  }
+
+  // ── writing ─────────────────────────────────────────────────────────────────────────────
+
+  emit(b: Buffer): void {
+    if (this.closed) return;
+    this.out.push(b);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  readonly flush = (): void => {
+    this.flushQueued = false;
+    const out = this.out;
+    if (out.length === 0 || this.closed || this.socket.destroyed) return;
+    this.out = [];
+    this.socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
+    if (!this.socket.writableNeedDrain && this.wantWritable.size > 0) this.notifyWritable();
+  };
+
+  get socketBlocked(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  private notifyWritable(): void {
+    if (this.socket.writableNeedDrain) return;
+    for (const s of this.wantWritable) {
+      if (s.queued > 0) continue;
+      this.wantWritable.delete(s);
+      s.listener?.onWritable();
+    }
+  }
+
+  /** Opens a stream (client) with a request head; the caller owns the returned stream. */
+  request(fields: (enc: HpackEncoder) => void, endStream: boolean): H2SessionStream {
+    const id = this.nextStreamId;
+    this.nextStreamId += 2;
+    const s = new H2SessionStream(this, id);
+    this.streams.set(id, s);
+    this.active++;
+    this.sendHeaders(id, fields, endStream);
+    if (endStream) s.localClosed = true;
+    return s;
+  }
+
+  /** HEADERS (and CONTINUATION when the block exceeds the peer's frame size). */
+  sendHeaders(id: number, fields: (enc: HpackEncoder) => void, endStream: boolean): void {
+    const enc = this.encoder;
+    enc.begin(FRAME_HEADER);
+    fields(enc);
+    const block = enc.output;
+    const len = block.length - FRAME_HEADER;
+    const es = endStream ? F.END_STREAM : 0;
+    if (len <= this.peerMaxFrame) {
+      const b = Buffer.allocUnsafe(block.length);
+      block.copy(b);
+      writeFrameHeader(b, 0, len, T.HEADERS, F.END_HEADERS | es, id);
+      this.emit(b);
+      return;
+    }
+    let off = FRAME_HEADER;
+    let type: number = T.HEADERS;
+    while (off < block.length) {
+      const n = Math.min(this.peerMaxFrame, block.length - off);
+      const last = off + n === block.length;
+      const b = Buffer.allocUnsafe(FRAME_HEADER + n);
+      writeFrameHeader(b, 0, n, type, (last ? F.END_HEADERS : 0) | (type === T.HEADERS ? es : 0), id);
+      block.copy(b, FRAME_HEADER, off, off + n);
+      this.emit(b);
+      off += n;
+      type = T.CONTINUATION;
+    }
+  }
+
+  rst(s: H2SessionStream, code: number): void {
+    if (s.closedState) return;
+    this.emit(u32Frame(T.RST_STREAM, 0, s.id, code));
+    this.closeStream(s);
+  }
+
+  closeStream(s: H2SessionStream): void {
+    if (s.closedState) return;
+    s.closedState = true;
+    s.queue = undefined;
+    s.queued = 0;
+    this.windowBlocked.delete(s);
+    this.wantWritable.delete(s);
+    if (this.streams.delete(s.id)) this.active--;
+    this.listener.onStreamClosed?.(s);
+    if (this.active === 0 && (this.goawaySent || this.goawayReceived)) this.end();
+  }
+
+  /** Graceful drain: GOAWAY naming the last stream we will serve; the socket closes once those end. */
+  shutdown(): void {
+    if (this.goawaySent || this.closed) return;
+    this.goawaySent = true;
+    this.emit(goawayFrame(this.lastPeerStream, H2Error.NO_ERROR));
+    if (this.active === 0) this.end();
+  }
+
+  /** A connection error: GOAWAY with `code`, every stream reset, the socket closed. */
+  fail(code: number): void {
+    if (this.closed) return;
+    if (!this.goawaySent) {
+      this.goawaySent = true;
+      this.emit(goawayFrame(this.lastPeerStream, code));
+    }
+    this.resetAll(code);
+    this.end();
+  }
+
+  private end(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.socket.end();
+    // A peer that never closes its end must not keep the socket.
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private resetAll(code: number): void {
+    for (const s of [...this.streams.values()]) {
+      this.closeStream(s);
+      s.listener?.onReset(code, true);
+    }
+  }
+
+  private onSocketClose(): void {
+    this.closed = true;
+    this.resetAll(H2Error.CANCEL);
+    this.listener.onClose();
+  }
+
+  // ── reading ─────────────────────────────────────────────────────────────────────────────
+
+  private onData(d: Buffer): void {
+    if (this.closed) return;
+    const buf = this.inbuf === undefined ? d : Buffer.concat([this.inbuf, d]);
+    this.inbuf = undefined;
+    let pos = 0;
+    if (this.prefaceLeft > 0) {
+      const n = Math.min(this.prefaceLeft, buf.length);
+      const at = PREFACE.length - this.prefaceLeft;
+      if (buf.compare(PREFACE, at, at + n, 0, n) !== 0) return this.fail(H2Error.PROTOCOL_ERROR);
+      this.prefaceLeft -= n;
+      pos = n;
+    }
+    const maxFrame = DEFAULT_FRAME_SIZE;
+    while (buf.length - pos >= FRAME_HEADER && !this.closed) {
+      const len = (buf[pos] << 16) | (buf[pos + 1] << 8) | buf[pos + 2];
+      if (len > maxFrame) return this.fail(H2Error.FRAME_SIZE_ERROR);
+      if (buf.length - pos < FRAME_HEADER + len) break;
+      const type = buf[pos + 3];
+      const flags = buf[pos + 4];
+      const id = buf.readUInt32BE(pos + 5) & 0x7fffffff;
+      const payload = buf.subarray(pos + FRAME_HEADER, pos + FRAME_HEADER + len);
+      pos += FRAME_HEADER + len;
+      this.onFrame(type, flags, id, payload);
+    }
+    if (pos < buf.length && !this.closed) this.inbuf = pos === 0 ? buf : buf.subarray(pos);
+  }
+
+  private onFrame(type: number, flags: number, id: number, p: Buffer): void {
+    if (!this.settingsReceived && this.isServer && type !== T.SETTINGS) return this.fail(H2Error.PROTOCOL_ERROR);
+    if (this.contStream !== 0 && (type !== T.CONTINUATION || id !== this.contStream)) return this.fail(H2Error.PROTOCOL_ERROR);
+    switch (type) {
+      case T.DATA: return this.onDataFrame(flags, id, p);
+      case T.HEADERS: return this.onHeadersFrame(flags, id, p);
+      case T.PRIORITY:
+        if (id === 0) return this.fail(H2Error.PROTOCOL_ERROR);
+        if (p.length !== 5) return this.streamError(id, H2Error.FRAME_SIZE_ERROR);
+        return;
+      case T.RST_STREAM: return this.onRst(id, p);
+      case T.SETTINGS: return this.onSettings(flags, id, p);
+      case T.PUSH_PROMISE: return this.fail(H2Error.PROTOCOL_ERROR); // we never enable push
+      case T.PING:
+        if (id !== 0) return this.fail(H2Error.PROTOCOL_ERROR);
+        if (p.length !== 8) return this.fail(H2Error.FRAME_SIZE_ERROR);
+        if ((flags & ACK) === 0) this.emit(frame(T.PING, ACK, 0, p));
+        return;
+      case T.GOAWAY: return this.onGoaway(id, p);
+      case T.WINDOW_UPDATE: return this.onWindowUpdate(id, p);
+      case T.CONTINUATION: return this.onContinuation(flags, id, p);
+      default: return; // unknown frame types are ignored (§5.5)
+    }
+  }
+
+  /** RST_STREAM for a stream we may not even know (refused, or closed). */
+  private streamError(id: number, code: number): void {
+    const s = this.streams.get(id);
+    if (s !== undefined) {
+      this.rst(s, code);
+      s.listener?.onReset(code, false);
+    } else {
+      this.emit(u32Frame(T.RST_STREAM, 0, id, code));
+    }
+  }
+
+  /** Padding stripped; undefined when the pad length is impossible (a connection error). */
+  private unpad(flags: number, p: Buffer): Buffer | undefined {
+    if ((flags & F.PADDED) === 0) return p;
+    if (p.length < 1) return undefined;
+    const pad = p[0];
+    if (pad >= p.length) return undefined;
+    return p.subarray(1, p.length - pad);
+  }
+
+  private onDataFrame(flags: number, id: number, p: Buffer): void {
+    if (id === 0) return this.fail(H2Error.PROTOCOL_ERROR);
+    const len = p.length;
+    if (len > this.connRecvWindow) return this.fail(H2Error.FLOW_CONTROL_ERROR);
+    this.connRecvWindow -= len;
+    this.connRecvUnacked += len;
+    // The connection window is handed back as data arrives: stream windows bound what is buffered.
+    if (this.connRecvUnacked >= this.opts.connectionWindow / 2 || this.connRecvWindow < DEFAULT_FRAME_SIZE * 2) {
+      this.emit(u32Frame(T.WINDOW_UPDATE, 0, 0, this.connRecvUnacked));
+      this.connRecvWindow += this.connRecvUnacked;
+      this.connRecvUnacked = 0;
+    }
+    const s = this.streams.get(id);
+    if (s === undefined) {
+      if (this.isIdle(id)) return this.fail(H2Error.PROTOCOL_ERROR);
+      return; // a stream we reset or closed: its frames in flight are dropped (§5.4.2)
+    }
+    if (s.remoteClosed) return this.streamError(id, H2Error.STREAM_CLOSED);
+    if (!s.headersReceived) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    if (len > s.recvWindow) return this.streamError(id, H2Error.FLOW_CONTROL_ERROR);
+    s.recvWindow -= len;
+    const data = this.unpad(flags, p);
+    if (data === undefined) return this.fail(H2Error.PROTOCOL_ERROR);
+    const end = (flags & F.END_STREAM) !== 0;
+    if (end) s.remoteClosed = true;
+    s.received(data, len - data.length, end);
+    if (end && s.localClosed) this.closeStream(s);
+  }
+
+  /** Hands `n` consumed bytes of stream `s` back to the peer, in batches of half a window. */
+  ackData(s: H2SessionStream, n: number): void {
+    s.recvUnacked += n;
+    if (s.remoteClosed || s.closedState) return;
+    if (s.recvUnacked >= this.opts.streamWindow / 2) {
+      this.emit(u32Frame(T.WINDOW_UPDATE, 0, s.id, s.recvUnacked));
+      s.recvWindow += s.recvUnacked;
+      s.recvUnacked = 0;
+    }
+  }
+
+  private isIdle(id: number): boolean {
+    const peerInitiated = (id & 1) === (this.isServer ? 1 : 0);
+    return peerInitiated ? id > this.lastPeerStream : id >= this.nextStreamId;
+  }
+
+  private onHeadersFrame(flags: number, id: number, p: Buffer): void {
+    if (id === 0) return this.fail(H2Error.PROTOCOL_ERROR);
+    let frag = this.unpad(flags, p);
+    if (frag === undefined) return this.fail(H2Error.PROTOCOL_ERROR);
+    if ((flags & F.PRIORITY) !== 0) {
+      if (frag.length < 5) return this.fail(H2Error.FRAME_SIZE_ERROR);
+      if ((frag.readUInt32BE(0) & 0x7fffffff) === id) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+      frag = frag.subarray(5);
+    }
+    if ((flags & F.END_HEADERS) !== 0) return this.onHeaderBlock(flags, id, frag);
+    this.contStream = id;
+    this.contFlags = flags;
+    this.contBlock = [frag];
+    this.contLen = frag.length;
+  }
+
+  private onContinuation(flags: number, id: number, p: Buffer): void {
+    if (this.contStream === 0 || id !== this.contStream) return this.fail(H2Error.PROTOCOL_ERROR);
+    this.contBlock.push(p);
+    this.contLen += p.length;
+    if (this.contLen > HEADER_BLOCK_LIMIT) return this.fail(H2Error.ENHANCE_YOUR_CALM);
+    if ((flags & F.END_HEADERS) === 0) return;
+    const block = Buffer.concat(this.contBlock);
+    this.contStream = 0;
+    this.contBlock = [];
+    this.onHeaderBlock(this.contFlags, id, block);
+  }
+
+  private onHeaderBlock(flags: number, id: number, block: Buffer): void {
+    const fields: string[] = [];
+    let size: number;
+    try {
+      size = this.decoder.decode(block, fields);
+    } catch (e) {
+      if (e instanceof HpackError) return this.fail(H2Error.COMPRESSION_ERROR);
+      throw e;
+    }
+    const end = (flags & F.END_STREAM) !== 0;
+    const s = this.streams.get(id);
+    if (s === undefined) return this.onNewStream(id, fields, end, size);
+    if (s.remoteClosed) return this.streamError(id, H2Error.STREAM_CLOSED);
+    const trailers = s.headersReceived;
+    if (trailers && !end) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    const kind = trailers ? 'trailers' : this.isServer ? 'request' : 'response';
+    if (!validateFields(fields, kind)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    if (kind === 'response') {
+      const status = fields[1];
+      // Interim responses (100-continue, 103) are dropped: the proxy forwards final responses only.
+      if (status.length === 3 && status.charCodeAt(0) === 0x31) {
+        if (end) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+        return;
+      }
+    }
+    s.headersReceived = true;
+    if (end) s.remoteClosed = true;
+    s.listener?.onHeaders(fields, end);
+    if (end && s.localClosed) this.closeStream(s);
+  }
+
+  private onNewStream(id: number, fields: string[], end: boolean, size: number): void {
+    if (!this.isServer || (id & 1) === 0) {
+      if (!this.isIdle(id)) return; // a stream we gave up on
+      return this.fail(H2Error.PROTOCOL_ERROR);
+    }
+    if (id <= this.lastPeerStream) return this.fail(H2Error.STREAM_CLOSED);
+    this.lastPeerStream = id;
+    if (this.goawaySent) return; // above the last stream we said we would serve: ignored (§6.8)
+    if (this.active >= this.opts.maxConcurrentStreams) return this.streamError(id, H2Error.REFUSED_STREAM);
+    if (!validateFields(fields, 'request')) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    const s = new H2SessionStream(this, id);
+    s.headersReceived = true;
+    s.remoteClosed = end;
+    this.streams.set(id, s);
+    this.active++;
+    this.listener.onStream?.(s, fields, end, size > this.opts.maxHeaderListSize);
+  }
+
+  private onRst(id: number, p: Buffer): void {
+    if (id === 0) return this.fail(H2Error.PROTOCOL_ERROR);
+    if (p.length !== 4) return this.fail(H2Error.FRAME_SIZE_ERROR);
+    const s = this.streams.get(id);
+    if (s === undefined) {
+      if (this.isIdle(id)) this.fail(H2Error.PROTOCOL_ERROR);
+      return;
+    }
+    this.closeStream(s);
+    s.listener?.onReset(p.readUInt32BE(0), false);
+  }
+
+  private onSettings(flags: number, id: number, p: Buffer): void {
+    if (id !== 0) return this.fail(H2Error.PROTOCOL_ERROR);
+    if ((flags & ACK) !== 0) {
+      if (p.length !== 0) this.fail(H2Error.FRAME_SIZE_ERROR);
+      return;
+    }
+    if (p.length % 6 !== 0) return this.fail(H2Error.FRAME_SIZE_ERROR);
+    for (let o = 0; o < p.length; o += 6) {
+      const k = p.readUInt16BE(o);
+      const v = p.readUInt32BE(o + 2);
+      switch (k) {
+        case S.HEADER_TABLE_SIZE: this.encoder.setMaxTableSize(v); break;
+        case S.ENABLE_PUSH: if (v > 1 || (v === 1 && !this.isServer)) return this.fail(H2Error.PROTOCOL_ERROR); break;
+        case S.MAX_CONCURRENT_STREAMS: this.peerMaxStreams = v; break;
+        case S.INITIAL_WINDOW_SIZE: {
+          if (v > MAX_WINDOW) return this.fail(H2Error.FLOW_CONTROL_ERROR);
+          const delta = v - this.peerInitialWindow;
+          this.peerInitialWindow = v;
+          for (const s of this.streams.values()) {
+            s.sendWindow += delta;
+            if (s.sendWindow > MAX_WINDOW) return this.fail(H2Error.FLOW_CONTROL_ERROR);
+          }
+          break;
+        }
+        case S.MAX_FRAME_SIZE:
+          if (v < DEFAULT_FRAME_SIZE || v > 16777215) return this.fail(H2Error.PROTOCOL_ERROR);
+          this.peerMaxFrame = v;
+          break;
+        default: break; // MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored
+      }
+    }
+    this.emit(frame(T.SETTINGS, ACK, 0));
+    this.settingsReceived = true;
+    for (const s of this.streams.values()) if (s.queued > 0 && s.sendWindow > 0) s.pump();
+    this.listener.onRemoteSettings?.();
+  }
+
+  private onGoaway(id: number, p: Buffer): void {
+    if (id !== 0) return this.fail(H2Error.PROTOCOL_ERROR);
+    if (p.length < 8) return this.fail(H2Error.FRAME_SIZE_ERROR);
+    const last = p.readUInt32BE(0) & 0x7fffffff;
+    const code = p.readUInt32BE(4);
+    this.goawayReceived = true;
+    if (!this.isServer) {
+      // Streams above `last` were never processed: safe to retry elsewhere.
+      for (const s of [...this.streams.values()]) {
+        if (s.id > last) {
+          this.closeStream(s);
+          s.listener?.onReset(H2Error.REFUSED_STREAM, false);
+        }
+      }
+    }
+    this.listener.onGoaway?.(last, code);
+    if (this.active === 0) this.end();
+  }
+
+  private onWindowUpdate(id: number, p: Buffer): void {
+    if (p.length !== 4) return this.fail(H2Error.FRAME_SIZE_ERROR);
+    const inc = p.readUInt32BE(0) & 0x7fffffff;
+    if (id === 0) {
+      if (inc === 0) return this.fail(H2Error.PROTOCOL_ERROR);
+      this.connSendWindow += inc;
+      if (this.connSendWindow > MAX_WINDOW) return this.fail(H2Error.FLOW_CONTROL_ERROR);
+      for (const s of [...this.windowBlocked]) {
+        if (this.connSendWindow <= 0) break;
+        this.windowBlocked.delete(s);
+        s.pump();
+      }
+      return;
+    }
+    const s = this.streams.get(id);
+    if (s === undefined) {
+      if (this.isIdle(id)) this.fail(H2Error.PROTOCOL_ERROR);
+      return;
+    }
+    if (inc === 0) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    s.sendWindow += inc;
+    if (s.sendWindow > MAX_WINDOW) return this.streamError(id, H2Error.FLOW_CONTROL_ERROR);
+    if (s.queued > 0) s.pump();
+  }
+}

@@ -1,0 +1,27 @@
+// HTTP/2 for the proxy: our own codec (h2-session.ts, HPACK in hpack.ts) or Node's http2
+// (nghttp2), chosen per process by ISTIO_TS_H2_CODEC=native|node, behind the same downstream
+// interface the listener hands connections to and the same upstream pool interface.
+import type { Socket } from 'node:net';
+import type { Http2ProtocolOptions } from '../config/types.js';
+import type { HcmContext } from '../hcm-context.js';
+import { H2Downstream, type H2Handle } from './h2-downstream.js';
+import { NativeH2Downstream } from './native-downstream.js';
+
+export type { H2Handle } from './h2-downstream.js';
+
+export interface H2Server {
+  /** Runs HTTP/2 on `socket`; `initial` holds bytes already read (the preface). */
+  serve(socket: Socket, initial: Buffer | undefined, onGone: (h: H2Handle) => void): H2Handle;
+}
+
+export type H2Codec = 'native' | 'node';
+
+/** ISTIO_TS_H2_CODEC: `native` (our codec) or `node` (node:http2, the default until the native one covers everything). */
+export function h2Codec(): H2Codec {
+  const v = process.env.ISTIO_TS_H2_CODEC;
+  return v === 'native' ? 'native' : 'node';
+}
+
+export function createH2Server(ctx: HcmContext, opts: Http2ProtocolOptions | undefined): H2Server {
+  return h2Codec() === 'native' ? new NativeH2Downstream(ctx, opts) : new H2Downstream(ctx, opts);
+}
