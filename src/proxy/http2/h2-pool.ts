@@ -8,7 +8,9 @@ import type { Http2ProtocolOptions } from '../config/types.js';
 import type { Host } from '../upstream/cluster.js';
 import { PendingWaiters } from '../upstream/pending-waiters.js';
 import type { AttemptWaiter } from '../upstream/upstream-stream.js';
+import { h2Codec } from './codec-choice.js';
 import { H2UpstreamStream } from './h2-upstream.js';
+import { NativeH2Pool } from './native-pool.js';
 
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 2147483647;
 export const DEFAULT_WINDOW_SIZE = 268435456;
@@ -44,11 +46,11 @@ export class H2Pool {
     this.connWindow = Math.min(opts?.initialConnectionWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW);
   }
 
-  /** The host's pool, created on first use. */
-  static of(host: Host, opts: Http2ProtocolOptions | undefined): H2Pool {
-    let p = host.multiplexed as H2Pool | undefined;
+  /** The host's pool, created on first use, on the HTTP/2 codec ISTIO_TS_H2_CODEC names. */
+  static of(host: Host, opts: Http2ProtocolOptions | undefined): H2Pool | NativeH2Pool {
+    let p = host.multiplexed as H2Pool | NativeH2Pool | undefined;
     if (p === undefined) {
-      p = new H2Pool(host, opts);
+      p = h2Codec() === 'native' ? new NativeH2Pool(host, opts) : new H2Pool(host, opts);
       host.multiplexed = p;
     }
     return p;

@@ -25,6 +25,11 @@ export class H2SessionStream {
   recvWindow: number;
   recvUnacked = 0;
   headersReceived = false;
+  /** The peer's content-length (-1: none), checked against the DATA it sends (§8.1.1). */
+  contentLength = -1;
+  dataReceived = 0;
+  /** A response to HEAD: its content-length describes no content. */
+  bodiless = false;
   remoteClosed = false;
   localClosed = false;
   closedState = false;

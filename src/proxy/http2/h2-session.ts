@@ -331,6 +331,12 @@ export class H2Session {
     const data = this.unpad(flags, p);
     if (data === undefined) return this.fail(H2Error.PROTOCOL_ERROR);
     const end = (flags & F.END_STREAM) !== 0;
+    // §8.1.1: DATA that disagrees with content-length makes the message malformed.
+    const expected = s.contentLength;
+    if (expected >= 0) {
+      s.dataReceived += data.length;
+      if (s.dataReceived > expected || (end && s.dataReceived !== expected)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    }
     if (end) s.remoteClosed = true;
     s.received(data, len - data.length, end);
     if (end && s.localClosed) this.closeStream(s);
@@ -394,7 +400,7 @@ export class H2Session {
     if (s === undefined) return this.onNewStream(id, fields, end, size);
     if (s.remoteClosed) return this.streamError(id, H2Error.STREAM_CLOSED);
     const trailers = s.headersReceived;
-    if (trailers && !end) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    if (trailers && (!end || (s.contentLength >= 0 && s.dataReceived !== s.contentLength))) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     const kind = trailers ? 'trailers' : this.isServer ? 'request' : 'response';
     if (!validateFields(fields, kind)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     if (kind === 'response') {
@@ -404,6 +410,11 @@ export class H2Session {
         if (end) return this.streamError(id, H2Error.PROTOCOL_ERROR);
         return;
       }
+    }
+    if (!trailers) {
+      const status = fields[1];
+      // Responses to HEAD, and 204/304, carry a content-length but no content.
+      if (!s.bodiless && status !== '204' && status !== '304' && !this.takeContentLength(s, fields, end)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     }
     s.headersReceived = true;
     if (end) s.remoteClosed = true;
@@ -422,11 +433,25 @@ export class H2Session {
     if (this.active >= this.opts.maxConcurrentStreams) return this.streamError(id, H2Error.REFUSED_STREAM);
     if (!validateFields(fields, 'request')) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     const s = new H2SessionStream(this, id);
+    if (!this.takeContentLength(s, fields, end)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     s.headersReceived = true;
     s.remoteClosed = end;
     this.streams.set(id, s);
     this.active++;
     this.listener.onStream?.(s, fields, end, size > this.opts.maxHeaderListSize);
+  }
+
+  /** Records the message's content-length; false when it is malformed or contradicts END_STREAM. */
+  private takeContentLength(s: H2SessionStream, fields: string[], end: boolean): boolean {
+    for (let i = 0; i < fields.length; i += 2) {
+      if (fields[i] !== 'content-length') continue;
+      const v = fields[i + 1];
+      if (!/^\d{1,15}$/.test(v)) return false;
+      const n = Number(v);
+      if (s.contentLength >= 0 && s.contentLength !== n) return false;
+      s.contentLength = n;
+    }
+    return !end || s.contentLength <= 0;
   }
 
   private onRst(id: number, p: Buffer): void {

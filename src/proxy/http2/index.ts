@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { HcmContext } from '../hcm-context.js';
+import { h2Codec } from './codec-choice.js';
 import { H2Downstream, type H2Handle } from './h2-downstream.js';
 import { NativeH2Downstream } from './native-downstream.js';
 
@@ -14,13 +15,7 @@ export interface H2Server {
   serve(socket: Socket, initial: Buffer | undefined, onGone: (h: H2Handle) => void): H2Handle;
 }
 
-export type H2Codec = 'native' | 'node';
-
-/** ISTIO_TS_H2_CODEC: `native` (our codec) or `node` (node:http2, the default until the native one covers everything). */
-export function h2Codec(): H2Codec {
-  const v = process.env.ISTIO_TS_H2_CODEC;
-  return v === 'native' ? 'native' : 'node';
-}
+export { h2Codec, type H2Codec } from './codec-choice.js';
 
 export function createH2Server(ctx: HcmContext, opts: Http2ProtocolOptions | undefined): H2Server {
   return h2Codec() === 'native' ? new NativeH2Downstream(ctx, opts) : new H2Downstream(ctx, opts);
