@@ -57,7 +57,8 @@ function rssMiB(pid: number): number {
 
 /** istiod as a child process: resolves with its bound addresses from its "istiod listening" line. */
 function startIstiod(configDir: string): { child: ChildProcess; ready: Promise<{ grpcAddr: string; monitoringAddr: string }>; tail: () => string } {
-  const args = [...execArgv, ...(KNOBS.prof ? ['--cpu-prof', '--cpu-prof-dir', KNOBS.prof] : []), ISTIOD,
+  const nodeArgs = (process.env.BENCH_ISTIOD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...execArgv, ...nodeArgs, ...(KNOBS.prof ? ['--cpu-prof', '--cpu-prof-dir', KNOBS.prof] : []), ISTIOD,
     '--configDir', configDir, '--grpcAddr', '127.0.0.1:0', '--monitoringAddr', '127.0.0.1:0'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';

@@ -15,7 +15,7 @@ import { Connection, type StreamKind, type SyncStatus } from './connection.js';
 import { Debouncer, DEFAULT_DEBOUNCE, type DebounceOptions } from './debounce.js';
 import type { Generated, Generators } from './generator.js';
 import { PushQueue } from './push-queue.js';
-import { Semaphore, type Permit } from './semaphore.js';
+import { Semaphore } from './semaphore.js';
 import { pushRequest, formatReason, type PushRequest, type TriggerReason } from './push-request.js';
 import { newWatch, type WatchedResource } from './watch.js';
 import { Scratch, encodeDeltaResponse, encodeSotwResponse } from './wire.js';
@@ -109,8 +109,11 @@ export class AdsServer<P = unknown> {
   private readonly order = new WeakMap<Connection, number>();
   private readonly responseSlots: Semaphore;
   private readonly responseBytes: Semaphore;
-  /** Size of each watch's last response, and of the last response of each type (estimates for the byte budget). */
-  private readonly lastBytes = new WeakMap<WatchedResource, number>();
+  /**
+   * Estimates for the byte budget: each watch's last pushed response (a push often sends little or
+   * nothing: one CLA, or no change), and the last response of each type (a request's answer).
+   */
+  private readonly lastPushBytes = new WeakMap<WatchedResource, number>();
   private readonly typeBytes = new Map<string, number>();
   private readonly sharedVersions = new SharedVersions();
   /** Responses are encoded here and copied out by grpc-js at once (see write()). */
@@ -417,7 +420,7 @@ export class AdsServer<P = unknown> {
     // Earliest-connected first: a proxy that got its CDS gets its EDS (then LDS, RDS) before
     // later proxies' CDS, so proxies become ready one after another rather than all at the end.
     const priority = this.order.get(conn);
-    const estimate = this.lastBytes.get(w) ?? this.typeBytes.get(w.typeUrl) ?? 0;
+    const estimate = mode === 'push' ? (this.lastPushBytes.get(w) ?? 0) : (this.typeBytes.get(w.typeUrl) ?? 0);
     const bytes = await this.responseBytes.acquire(priority, estimate);
     let release: (() => void) | undefined;
     try {
@@ -425,7 +428,11 @@ export class AdsServer<P = unknown> {
       if (conn.closed) return;
       const t0 = this.clock.now();
       const sent = w.responses;
-      await this.respondInner(conn, w, req, mode, bytes);
+      await this.respondInner(conn, w, req, mode, (size) => {
+        bytes.resize(size);
+        if (mode === 'push') this.lastPushBytes.set(w, size);
+        else if (size > 0) this.typeBytes.set(w.typeUrl, size);
+      });
       if (w.responses !== sent) this.opts.observer?.responseSent?.(conn.proxy, w.typeUrl, mode, this.clock.now() - t0);
     } finally {
       release?.();
@@ -433,13 +440,7 @@ export class AdsServer<P = unknown> {
     }
   }
 
-  /** Charges a response's real size to the byte budget and remembers it as the next estimate. */
-  private sized(w: WatchedResource, permit: Permit, size: number): void {
-    permit.resize(size);
-    if (size === 0) return;
-    this.lastBytes.set(w, size);
-    this.typeBytes.set(w.typeUrl, size);
-  }
+
 
   /**
    * Writes one response; resolves once grpc-js has serialized it and HTTP/2 has taken the bytes
@@ -463,10 +464,11 @@ export class AdsServer<P = unknown> {
     });
   }
 
-  private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode, permit: Permit): Promise<void> {
+  /** `sized(n)`: the response's size once encoded (0 when nothing is sent), for the byte budget. */
+  private async respondInner(conn: Connection, w: WatchedResource, req: PushRequest<P>, mode: Mode, sized: (bytes: number) => void): Promise<void> {
     const out = await this.generate(conn, w, req);
     // Nothing encoded yet: until a response is, it holds no bytes.
-    permit.resize(0);
+    sized(0);
     if (!out || conn.closed) return;
     if (conn.kind === 'sotw') {
       // Same version as last sent: nothing changed for this type; in particular a NACKed version is
@@ -480,7 +482,7 @@ export class AdsServer<P = unknown> {
         nonce,
         ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
       }, this.scratch);
-      this.sized(w, permit, body.length);
+      sized(body.length);
       const written = conn.write(new EncodedMessage(body));
       this.recordSent(w, nonce, out.version);
       await written;
@@ -498,7 +500,7 @@ export class AdsServer<P = unknown> {
       nonce,
       ...(this.opts.controlPlaneId ? { controlPlaneId: this.opts.controlPlaneId } : {}),
     }, this.scratch);
-    this.sized(w, permit, body.length);
+    sized(body.length);
     const written = conn.write(new EncodedMessage(body));
     this.recordSent(w, nonce, out.version);
     await written;

@@ -13,9 +13,9 @@ import { listenerUnits } from '../../pilot/networking/listener/index.js';
 import { routeUnit } from '../../pilot/networking/route/index.js';
 import { TypeUrl } from '../../xds-api/index.js';
 import type { XdsCache } from '../cache.js';
-import type { GeneratedResource, Generator } from '../generator.js';
+import type { Generated, GeneratedResource, Generator } from '../generator.js';
 import type { PushRequest } from '../push-request.js';
-import { assemble, encodeResource } from './encode.js';
+import { assemble, assembleWith, encodeResource, sharedPart, type SharedPart } from './encode.js';
 import { encodeRouteConfiguration, VirtualHostMemo } from './route-encode.js';
 
 type G = Generator<PushContext>;
@@ -117,8 +117,11 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
   };
   // Per push, proxies of one class share their outbound clusters and load assignments outright,
   // so the per-proxy work is a lookup instead of one cache key per service (pilot's class keys).
-  const clusterClasses = new WeakMap<PushContext, Map<string, GeneratedResource[]>>();
+  const clusterClasses = new WeakMap<PushContext, Map<string, SharedPart>>();
   const endpointClasses = new WeakMap<PushContext, Map<string, Map<string, readonly GeneratedResource[]>>>();
+  // A class's complete EDS answer per subscribed-name set (sets are shared between streams, so
+  // proxies of one class watching the same clusters get one assembled answer).
+  const endpointAnswers = new WeakMap<PushContext, Map<string, WeakMap<ReadonlySet<string>, Generated>>>();
   const cds: G = {
     generate: (proxy, _w, req) => {
       const push = req.push;
@@ -129,21 +132,15 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       const classKey = classes && clusterClassKey(proxy, push);
       let shared = classKey === undefined ? undefined : classes?.get(classKey);
       if (!shared) {
-        shared = [];
+        const list: GeneratedResource[] = [];
         for (const u of outbound()) {
-          shared.push(...cached(cache, TypeUrl.Cluster, u, push, (cs) => cs.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c))));
+          list.push(...cached(cache, TypeUrl.Cluster, u, push, (cs) => cs.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c))));
         }
+        shared = sharedPart(list);
         if (classKey !== undefined) classes?.set(classKey, shared);
       }
       // Names are unique; on a conflict (two services, one hostname) the first wins, as buildClusters.
-      const out: GeneratedResource[] = [];
-      const seen = new Set<string>();
-      for (const r of [...shared, ...own.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c))]) {
-        if (seen.has(r.name)) continue;
-        seen.add(r.name);
-        out.push(r);
-      }
-      return assemble(out);
+      return assembleWith(shared, own.map((c) => encodeResource(TypeUrl.Cluster, c.name ?? '', c)));
     },
   };
   const eds: G = {
@@ -156,10 +153,19 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
       let classes = endpointClasses.get(push);
       if (!classes && cache) endpointClasses.set(push, (classes = new Map()));
       let byName: Map<string, readonly GeneratedResource[]> | undefined;
+      let answers: WeakMap<ReadonlySet<string>, Generated> | undefined;
       if (classes) {
         const classKey = endpointClassKey(proxy, push, mesh);
         byName = classes.get(classKey);
         if (!byName) classes.set(classKey, (byName = new Map()));
+        if (!hosts) {
+          let perClass = endpointAnswers.get(push);
+          if (!perClass) endpointAnswers.set(push, (perClass = new Map()));
+          answers = perClass.get(classKey);
+          if (!answers) perClass.set(classKey, (answers = new WeakMap()));
+          const answer = answers.get(w.names);
+          if (answer) return answer;
+        }
       }
       const out: GeneratedResource[] = [];
       for (const name of w.names) {
@@ -172,7 +178,9 @@ export function envoyGenerators(mesh?: MeshConfig, cache?: XdsCache): ReadonlyMa
         }
         out.push(...rs);
       }
-      return assemble(out, hosts !== undefined);
+      const answer = assemble(out, hosts !== undefined);
+      answers?.set(w.names, answer);
+      return answer;
     },
   };
   return new Map([[TypeUrl.Listener, lds], [TypeUrl.RouteConfiguration, rds], [TypeUrl.Cluster, cds], [TypeUrl.ClusterLoadAssignment, eds]]);
