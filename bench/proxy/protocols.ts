@@ -2,6 +2,7 @@
 // (h2load POSTing one gRPC frame to a grpc-js server) and TCP (wrk's HTTP/1.1 through a TCP proxy:
 // request/response latency and CPU per request of a byte pipe). Each: direct, HAProxy (1 thread)
 // and istio-ts, CPU-seconds per 1,000 requests from /proc, medians over BENCH_REPS short runs.
+// istio-ts runs once per HTTP/2 codec in BENCH_H2_CODECS (node,native), reps alternating.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -70,22 +71,43 @@ async function wrk(port: number, seconds: number): Promise<Load> {
   };
 }
 
-async function measure(protocol: string, name: string, port: number, proc: Proc | undefined, env: ProtoEnv, load: (port: number, s: number) => Promise<Load>): Promise<ProtoRow> {
-  const rps: number[] = []; const cpu: number[] = []; const mean: number[] = [];
-  let failed = 0;
-  for (let i = 0; i < env.reps; i++) {
-    const pid = proc?.measuredPid();
-    const c0 = pid === undefined ? 0 : cpuSeconds(pid);
-    const l = await load(port, env.seconds);
-    const c1 = pid === undefined ? 0 : cpuSeconds(pid);
-    rps.push(l.rps);
-    mean.push(l.meanMs);
-    failed += l.failed;
-    if (pid !== undefined && l.requests > 0) cpu.push(((c1 - c0) / l.requests) * 1000);
-    await sleep(200);
-  }
+interface Samples { rps: number[]; cpu: number[]; mean: number[]; failed: number }
+
+async function sample(port: number, proc: Proc | undefined, env: ProtoEnv, load: (port: number, s: number) => Promise<Load>, into: Samples): Promise<void> {
   const pid = proc?.measuredPid();
-  return { protocol, name, rps: median(rps), cpuPer1k: cpu.length ? median(cpu) : NaN, meanMs: median(mean), rssMiB: pid === undefined ? NaN : peakRssMiB(pid), failed };
+  const c0 = pid === undefined ? 0 : cpuSeconds(pid);
+  const l = await load(port, env.seconds);
+  const c1 = pid === undefined ? 0 : cpuSeconds(pid);
+  into.rps.push(l.rps);
+  into.mean.push(l.meanMs);
+  into.failed += l.failed;
+  if (pid !== undefined && l.requests > 0) into.cpu.push(((c1 - c0) / l.requests) * 1000);
+  await sleep(200);
+}
+
+function row(protocol: string, name: string, proc: Proc | undefined, x: Samples): ProtoRow {
+  const pid = proc?.measuredPid();
+  return {
+    protocol, name, rps: median(x.rps), cpuPer1k: x.cpu.length ? median(x.cpu) : NaN, meanMs: median(x.mean),
+    rssMiB: pid === undefined ? NaN : peakRssMiB(pid), failed: x.failed,
+  };
+}
+
+/** HTTP/2 codecs istio-ts is measured with (BENCH_H2_CODECS, default both), one process each. */
+function h2Codecs(): string[] {
+  return (process.env.BENCH_H2_CODECS ?? 'node,native').split(',').filter(Boolean);
+}
+
+/** Starts istio-ts with ISTIO_TS_H2_CODEC=`codec` (the child takes a copy of the environment). */
+function startIstioTs(name: string, args: string[], codec: string | undefined): Proc {
+  const prev = process.env.ISTIO_TS_H2_CODEC;
+  if (codec !== undefined) process.env.ISTIO_TS_H2_CODEC = codec;
+  try {
+    return start(name, process.execPath, args);
+  } finally {
+    if (prev === undefined) delete process.env.ISTIO_TS_H2_CODEC;
+    else process.env.ISTIO_TS_H2_CODEC = prev;
+  }
 }
 
 function haproxyConf(dir: string, file: string, port: number, upstream: number, mode: 'h2' | 'tcp'): string {
@@ -147,13 +169,22 @@ export async function protocolRows(env: ProtoEnv, only: readonly string[] | unde
       const [bport, backend] = await s.backend();
       procs.push(backend);
       await waitForPort(bport);
-      rows.push(await measure(s.protocol, 'direct', bport, undefined, env, s.load));
+      const direct: Samples = { rps: [], cpu: [], mean: [], failed: 0 };
+      for (let i = 0; i < env.reps; i++) await sample(bport, undefined, env, s.load, direct);
+      rows.push(row(s.protocol, 'direct', undefined, direct));
       const targets: [string, (port: number) => Proc][] = [
         ['haproxy', (port) => start('haproxy', 'haproxy', ['-db', '-f', haproxyConf(env.dir, `haproxy-${s.mode}.cfg`, port, bport, s.mode)])],
-        ['istio-ts', (port) => start('istio-ts', process.execPath, [env.istioTsMain, istioTsConf(env.dir, `istio-ts-${s.mode}.json`, port, bport, s.mode)])],
       ];
+      const codecs = s.mode === 'h2' ? h2Codecs() : [undefined];
+      for (const codec of codecs) {
+        const name = codec === undefined || codecs.length === 1 ? 'istio-ts' : `istio-ts (${codec})`;
+        targets.push([name, (port) => startIstioTs(name, [env.istioTsMain, istioTsConf(env.dir, `istio-ts-${s.mode}.json`, port, bport, s.mode)], codec)]);
+      }
+      // Every target runs side by side (idle while another is loaded) and the reps alternate
+      // between them, so a change in the machine's load falls on all of them alike.
+      const running: { name: string; port: number; proc: Proc; x: Samples }[] = [];
       for (const [name, make] of targets) {
-        if (only && !only.includes(name)) continue;
+        if (only && !only.includes(name.split(' ')[0])) continue;
         const port = await env.freePort();
         const proc = make(port);
         procs.push(proc);
@@ -162,9 +193,13 @@ export async function protocolRows(env: ProtoEnv, only: readonly string[] | unde
         } catch (e) {
           throw new Error(`${name} did not start: ${proc.stderr()}`, { cause: e });
         }
-        rows.push(await measure(s.protocol, name, port, proc, env, s.load));
-        await stop(proc);
-        console.error(`measured ${s.protocol} / ${name}`);
+        running.push({ name, port, proc, x: { rps: [], cpu: [], mean: [], failed: 0 } });
+      }
+      for (let i = 0; i < env.reps; i++) for (const t of running) await sample(t.port, t.proc, env, s.load, t.x);
+      for (const t of running) {
+        rows.push(row(s.protocol, t.name, t.proc, t.x));
+        await stop(t.proc);
+        console.error(`measured ${s.protocol} / ${t.name}`);
       }
       await stop(backend);
     }

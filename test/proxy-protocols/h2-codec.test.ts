@@ -235,6 +235,15 @@ describe('edge cases, frame by frame', () => {
     assert.equal(s.streams.length, 1);
   });
 
+  it('a client\'s GOAWAY lets its streams in flight finish', async () => {
+    const s = await server({}, (r) => setTimeout(() => echo(r), 100));
+    const c = await RawClient.open(s.port);
+    c.write(Buffer.concat([headersFrame(1, block(GET)), frame(T.GOAWAY, 0, 0, Buffer.alloc(8))]));
+    const end = await c.waitFor((f) => f.id === 1 && f.type === T.HEADERS && (f.flags & F.END_STREAM) !== 0);
+    assert.ok(end !== undefined);
+    assert.deepEqual(c.headers(1)[0].slice(0, 2), [':status', '200']);
+  });
+
   it('an oversize header list is flagged for the application (the proxy answers 431)', async () => {
     const s = await server({ maxHeaderListSize: 16384 });
     const c = await RawClient.open(s.port);

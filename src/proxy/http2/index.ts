@@ -1,6 +1,6 @@
-// HTTP/2 for the proxy: our own codec (h2-session.ts, HPACK in hpack.ts) or Node's http2
-// (nghttp2), chosen per process by ISTIO_TS_H2_CODEC=native|node, behind the same downstream
-// interface the listener hands connections to and the same upstream pool interface.
+// HTTP/2 for the proxy: our own codec (h2-session.ts, HPACK in hpack.ts) by default, or Node's
+// http2 (nghttp2) with ISTIO_TS_H2_CODEC=node, behind the same downstream interface the listener
+// hands connections to and the same upstream pool interface (h2-pool.ts picks the pool).
 import type { Socket } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { HcmContext } from '../hcm-context.js';
