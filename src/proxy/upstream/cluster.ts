@@ -9,6 +9,7 @@ import { UpstreamConnection } from './connection.js';
 import type { AttemptWaiter } from './upstream-stream.js';
 import { OriginalDstHosts } from './original-dst-hosts.js';
 import { PendingWaiters } from './pending-waiters.js';
+import { housekeeping } from '../coarse-timers.js';
 
 const DEFAULT_THRESHOLD = 1024;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
@@ -166,11 +167,20 @@ export class Host {
   }
 }
 
+/**
+ * Hosts, balancer, outlier detector and idle sweep exist from a cluster's first pick on: a sidecar
+ * of a 1,000-service mesh holds ~1,850 clusters and sends traffic to a handful. Until then the
+ * endpoints wait as EDS delivered them, and the membership gauges are counted from them (nothing
+ * can have been ejected yet). Clusters with slow start (which counts from when a host joined) and
+ * ORIGINAL_DST clusters are built at once.
+ */
 export class Cluster {
   hosts: Host[] = [];
-  private readonly lb: LoadBalancer<Host & LbHost>;
-  /** Present only when the cluster configures outlier detection. */
-  readonly outlier: OutlierDetector<Host> | undefined;
+  private lb: LoadBalancer<Host & LbHost> | undefined;
+  private waitingEndpoints: ClusterLoadAssignment | undefined;
+  private readonly outlierStats: OutlierStats | undefined;
+  /** Present only when the cluster configures outlier detection (and has been picked from). */
+  outlier: OutlierDetector<Host> | undefined;
   /** ORIGINAL_DST clusters: hosts made per downstream destination instead of from endpoints. */
   readonly originalDst: OriginalDstHosts<Host> | undefined;
   /** Retries in flight, bounded by max_retries or the retry budget. */
@@ -188,7 +198,8 @@ export class Cluster {
   readonly maxRequestsPerConnection: number;
   readonly lbPolicy: LbPolicy;
   private readonly panicThreshold: number;
-  private sweeper: NodeJS.Timeout | undefined;
+  private stopSweeper: (() => void) | undefined;
+  private closed = false;
 
   constructor(readonly config: ClusterConfig, readonly stats: ClusterStats, private readonly random: () => number = Math.random, outlierStats?: OutlierStats) {
     const cb = config.circuitBreakers ?? {};
@@ -202,7 +213,30 @@ export class Cluster {
     this.panicThreshold = config.healthyPanicThresholdPercent ?? DEFAULT_PANIC_THRESHOLD;
     this.maxRetries = cb.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.retryBudget = cb.retryBudget === undefined ? undefined : { percent: cb.retryBudget.budgetPercent ?? 20, min: cb.retryBudget.minRetryConcurrency ?? 3 };
-    this.lb = new LoadBalancer<Host & LbHost>({
+    if (config.outlierDetection !== undefined) {
+      this.outlierStats = outlierStats ?? new OutlierStats();
+      this.outlierStats.ejections_active = 0;
+    }
+    const slowStart = this.lbPolicy === 'LEAST_REQUEST' ? config.leastRequestLbConfig?.slowStartConfig : config.roundRobinLbConfig?.slowStartConfig;
+    if (slowStart !== undefined || config.type === 'ORIGINAL_DST') this.build();
+    if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
+    if (config.type === 'ORIGINAL_DST') {
+      this.originalDst = new OriginalDstHosts<Host>(config, {
+        makeHost: (address, port) => new Host(this, address, port, { address, port }),
+        membershipChanged: (hosts) => {
+          this.hosts = [...hosts];
+          this.stats.membership_total = hosts.length;
+          this.stats.membership_healthy = hosts.length;
+        },
+      });
+    }
+  }
+
+  /** Makes the balancer, outlier detector and idle sweep, and the hosts of waiting endpoints. */
+  private build(): LoadBalancer<Host & LbHost> {
+    const config = this.config;
+    const random = this.random;
+    const lb = new LoadBalancer<Host & LbHost>({
       policy: this.lbPolicy,
       panicThresholdPercent: this.panicThreshold,
       overprovisioningFactor: config.loadAssignment?.overprovisioningFactor ?? 140,
@@ -215,33 +249,33 @@ export class Cluster {
       random,
       now: () => performance.now(),
     });
-    if (config.outlierDetection !== undefined) {
-      const st = outlierStats ?? new OutlierStats();
-      st.ejections_active = 0;
-      this.outlier = new OutlierDetector<Host>(config.outlierDetection, st, () => this.hosts, () => this.refresh(), random);
+    this.lb = lb;
+    // A request still holding a replaced cluster may pick from it: no timers for a closed cluster.
+    if (config.outlierDetection !== undefined && !this.closed) {
+      this.outlier = new OutlierDetector<Host>(config.outlierDetection, this.outlierStats!, () => this.hosts, () => this.refresh(), random);
       this.outlier.start();
     }
-    if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
-    if (config.type === 'ORIGINAL_DST') {
-      this.originalDst = new OriginalDstHosts<Host>(config, {
-        makeHost: (address, port) => new Host(this, address, port, { address, port }),
-        membershipChanged: (hosts) => {
-          this.hosts = [...hosts];
-          this.stats.membership_total = hosts.length;
-          this.stats.membership_healthy = hosts.length;
-        },
-      });
-    }
     const sweepEvery = Math.max(250, Math.min(this.idleTimeoutMs / 4, 60_000));
-    this.sweeper = setInterval(() => {
+    if (!this.closed) this.stopSweeper = housekeeping.add(sweepEvery, () => {
       const now = Date.now();
       for (const h of this.hosts) h.sweepIdle(now);
-    }, sweepEvery);
-    this.sweeper.unref();
+    });
+    const waiting = this.waitingEndpoints;
+    this.waitingEndpoints = undefined;
+    if (waiting !== undefined) this.setEndpoints(waiting);
+    return lb;
   }
 
   /** Replaces the endpoint set (EDS); hosts that stay keep their pooled connections. */
   setEndpoints(cla: ClusterLoadAssignment): void {
+    if (this.lb === undefined) {
+      this.waitingEndpoints = cla;
+      this.stats.membership_total = cla.endpoints.length;
+      let healthy = 0;
+      for (const ep of cla.endpoints) if (isHealthy(ep.healthStatus)) healthy++;
+      this.stats.membership_healthy = healthy;
+      return;
+    }
     const old = new Map(this.hosts.map((h) => [h.key, h]));
     const next: Host[] = [];
     for (const ep of cla.endpoints) {
@@ -270,8 +304,9 @@ export class Cluster {
 
   /** Rebuilds the balancer after membership or health (incl. outlier ejection) changed. */
   private refresh(): void {
-    this.lb.refresh(this.hosts);
-    this.stats.membership_healthy = this.lb.healthyCount;
+    const lb = this.lb!;
+    lb.refresh(this.hosts);
+    this.stats.membership_healthy = lb.healthyCount;
   }
 
   /** Takes a retry slot when max_retries (or the retry budget) allows; the caller gives it back. */
@@ -285,14 +320,15 @@ export class Cluster {
 
   /** The host for the next request, or undefined when there is none (503 UH). */
   pick(ctx?: PickContext): Host | undefined {
-    return this.originalDst === undefined ? this.lb.pick(ctx) : this.originalDst.pick(ctx);
+    return this.originalDst === undefined ? (this.lb ?? this.build()).pick(ctx) : this.originalDst.pick(ctx);
   }
 
   close(): void {
+    this.closed = true;
     this.outlier?.close();
     this.originalDst?.close();
-    clearInterval(this.sweeper);
-    this.sweeper = undefined;
+    this.stopSweeper?.();
+    this.stopSweeper = undefined;
     for (const h of this.hosts) h.drain();
   }
 }

@@ -3,6 +3,7 @@
 // crosses a threshold is ejected at once (subject to the enforcing percentage and the max ejection
 // percent) for base_ejection_time × its ejection count, and comes back on the interval sweep.
 import type { OutlierDetectionConfig } from '../config/types.js';
+import { housekeeping } from '../coarse-timers.js';
 
 /** What an attempt learned about a host without an HTTP status from it. */
 export type LocalOriginResult = 'connect_success' | 'connect_failed' | 'timeout' | 'reset';
@@ -49,7 +50,7 @@ export class OutlierDetector<H extends OutlierHost> {
   private readonly maxMs: number;
   private readonly maxEjectionPercent: number;
   private readonly alwaysEjectOne: boolean;
-  private timer: NodeJS.Timeout | undefined;
+  private stopTicker: (() => void) | undefined;
 
   constructor(
     c: OutlierDetectionConfig,
@@ -77,13 +78,12 @@ export class OutlierDetector<H extends OutlierHost> {
   }
 
   start(): void {
-    this.timer = setInterval(() => this.sweep(), this.intervalMs);
-    this.timer.unref();
+    this.stopTicker ??= housekeeping.add(this.intervalMs, () => this.sweep());
   }
 
   close(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTicker?.();
+    this.stopTicker = undefined;
   }
 
   /** An HTTP response status from the host (external origin). */
