@@ -11,6 +11,7 @@ import { Proxy } from '../proxy.js';
 import { XdsClient, type XdsMode } from '../xds/index.js';
 import { agentAdminHandlers } from './admin-handlers.js';
 import { InProcessDataPlane, type DataPlane } from './data-plane.js';
+import { settleHeapOnce } from './settle-heap.js';
 import { holdYoungGeneration } from './young-generation.js';
 
 const log = logger('agent');
@@ -66,6 +67,7 @@ export class Agent {
       apply: (c) => this.apply(c),
       onReady: () => {
         releaseYoung();
+        settleHeapOnce();
         this.ready = true;
         log.info({ listeners: this.lastConfig?.listeners.length, clusters: this.lastConfig?.clusters.length }, 'initial configuration applied; ready');
       },

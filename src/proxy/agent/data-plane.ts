@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { logger } from '../../shared/index.js';
 import type { ProxyConfig } from '../config/types.js';
 import { Proxy } from '../proxy.js';
+import { settleHeapOnce } from './settle-heap.js';
 import { holdYoungGeneration, pinYoungGeneration } from './young-generation.js';
 
 const log = logger('agent');
@@ -158,7 +159,10 @@ export function runProxyWorker(): void {
       }
       const ports = Object.fromEntries(m.config.listeners.map((l) => [l.name, proxy.listenerPort(l.name) ?? l.port]));
       send({ t: 'applied', seq: m.seq, ports, ...(error !== undefined ? { error } : {}) });
-      if (m.config.listeners.length > 0) releaseYoung();
+      if (m.config.listeners.length > 0) {
+        releaseYoung();
+        settleHeapOnce();
+      }
     });
   });
   process.on('disconnect', () => {
