@@ -3,6 +3,7 @@
 // until the response before them is complete, so responses can never be reordered.
 import type { Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './http1/chunked.js';
+import { findHeadEnd, HEAD_BAD, HEAD_MORE } from './http1/head-end.js';
 import { HeadError, parseRequestHead, type RequestHead } from './http1/parse-head.js';
 import type { HcmContext } from './hcm-context.js';
 import { Stream, writeLocalReply } from './stream.js';
@@ -82,15 +83,15 @@ export class DownstreamConnection {
   /** Returns false when more bytes are needed. */
   private readHead(): boolean {
     const buf = this.buf!;
-    const end = buf.indexOf('\r\n\r\n', 0, 'latin1');
-    if (end < 0 || end > this.ctx.maxHeadBytes) {
-      if (buf.length > this.ctx.maxHeadBytes) {
-        this.ctx.stats.downstream_rq_total++;
-        this.protocolError(new HeadError(431, 'http1.headers_too_large'));
-      }
+    const max = this.ctx.maxHeadBytes;
+    const end = findHeadEnd(buf, 0, max);
+    if (end === HEAD_BAD || end > max || (end === HEAD_MORE && buf.length > max)) {
+      this.ctx.stats.downstream_rq_total++;
+      this.protocolError(end === HEAD_BAD ? new HeadError(400, 'http1.codec_error') : new HeadError(431, 'http1.headers_too_large'));
       return false;
     }
-    const head = parseRequestHead(buf.toString('latin1', 0, end), this.ctx.maxHeaders);
+    if (end === HEAD_MORE) return false;
+    const head = parseRequestHead(buf.toString('latin1', 0, end), this.ctx.maxHeaders, true);
     this.buf = end + 4 === buf.length ? undefined : buf.subarray(end + 4);
     this.ctx.stats.downstream_rq_total++;
     if (head instanceof HeadError) {

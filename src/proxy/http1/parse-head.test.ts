@@ -60,6 +60,23 @@ describe('response head', () => {
       assert.equal(r.contentLength, len);
     });
   }
+  const lines: [string, number, string][] = [
+    ['HTTP/1.1 200', 200, ''],
+    ['HTTP/1.1 200 ', 200, ''],
+    ['HTTP/1.0 404 Not Found', 404, 'Not Found'],
+    ['HTTP/1.1 599 x y', 599, 'x y'],
+  ];
+  for (const [line, status, reason] of lines) {
+    it(`status line ${JSON.stringify(line)}`, () => {
+      const r = parseResponseHead(`${line}\r\nContent-Length: 0`, 'GET', 100);
+      assert.ok(!(r instanceof HeadError));
+      assert.equal(r.status, status);
+      assert.equal(r.reason, reason);
+    });
+  }
+  for (const line of ['HTTP/1.2 200 OK', 'HTTP/1.1 20x OK', 'HTTP/1.1 200OK', 'HTTP/1.1  200 OK', 'HTTP/2 200', 'http/1.1 200 OK', 'HTTP/1.1 20']) {
+    it(`rejects status line ${JSON.stringify(line)}`, () => assert.ok(parseResponseHead(line, 'GET', 100) instanceof HeadError));
+  }
   it('a malformed status line is a 502', () => {
     const r = parseResponseHead('HTTP/1.1 2000 OK', 'GET', 100);
     assert.ok(r instanceof HeadError);

@@ -30,6 +30,18 @@ export class HeadError {
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** tchar (RFC 9110) by character code, for header names: a table lookup per character beats a regex per name. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TCHAR[c.charCodeAt(0)] = 1;
+
+function isToken(s: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
 const BAD_CHARS = /\r(?!\n)|(?<!\r)\n|\0/;
 const TARGET = /^[\x21-\x7e]+$/;
 
@@ -45,8 +57,8 @@ function parseHeaderLines(
     if (c === 0x20 || c === 0x09) return new HeadError(400, 'http1.codec_error');
     const colon = head.indexOf(':', pos);
     if (colon < 0 || colon > eol) return new HeadError(400, 'http1.codec_error');
+    if (!isToken(head, pos, colon)) return new HeadError(400, 'http1.invalid_characters');
     const name = head.slice(pos, colon);
-    if (!TOKEN.test(name)) return new HeadError(400, 'http1.invalid_characters');
     let vs = colon + 1;
     let ve = eol;
     while (vs < ve && (head.charCodeAt(vs) === 0x20 || head.charCodeAt(vs) === 0x09)) vs++;
@@ -92,9 +104,12 @@ function framing(headers: RequestHeaders, http11: boolean): Framing | HeadError 
   return { keepAlive, bodyKind: 'none', contentLength: 0 };
 }
 
-/** Parses a request head (`head` excludes the terminating blank line). */
-export function parseRequestHead(head: string, maxHeaders: number): RequestHead | HeadError {
-  if (BAD_CHARS.test(head)) return new HeadError(400, 'http1.codec_error');
+/**
+ * Parses a request head (`head` excludes the terminating blank line). `lineEndsChecked`: the
+ * caller found the head with findHeadEnd, which already rejected bare CR, bare LF and NUL.
+ */
+export function parseRequestHead(head: string, maxHeaders: number, lineEndsChecked = false): RequestHead | HeadError {
+  if (!lineEndsChecked && BAD_CHARS.test(head)) return new HeadError(400, 'http1.codec_error');
   let lineEnd = head.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = head.length;
   const sp1 = head.indexOf(' ');
@@ -117,16 +132,29 @@ export function parseRequestHead(head: string, maxHeaders: number): RequestHead 
   return { method, target, headers, keepAlive: f.keepAlive, bodyKind: f.bodyKind, contentLength: f.contentLength };
 }
 
-/** Parses a response head; `requestMethod` decides whether a body can follow. */
-export function parseResponseHead(head: string, requestMethod: string, maxHeaders: number): ResponseHead | HeadError {
-  if (BAD_CHARS.test(head)) return new HeadError(502, 'upstream_codec_error');
+/** `HTTP/1.x NNN[ reason]`: the status, or -1. Character checks rather than a regex: no match array per response. */
+function statusOf(line: string, lineEnd: number): number {
+  if (lineEnd < 12 || !line.startsWith('HTTP/1.') || line.charCodeAt(8) !== 0x20) return -1;
+  const v = line.charCodeAt(7);
+  if (v !== 0x30 && v !== 0x31) return -1;
+  if (lineEnd > 12 && line.charCodeAt(12) !== 0x20) return -1;
+  let status = 0;
+  for (let i = 9; i < 12; i++) {
+    const d = line.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    status = status * 10 + d;
+  }
+  return status;
+}
+
+/** Parses a response head; `requestMethod` decides whether a body can follow. `lineEndsChecked` as for requests. */
+export function parseResponseHead(head: string, requestMethod: string, maxHeaders: number, lineEndsChecked = false): ResponseHead | HeadError {
+  if (!lineEndsChecked && BAD_CHARS.test(head)) return new HeadError(502, 'upstream_codec_error');
   let lineEnd = head.indexOf('\r\n');
   if (lineEnd < 0) lineEnd = head.length;
-  const line = head.slice(0, lineEnd);
-  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(line);
-  if (!m) return new HeadError(502, 'upstream_codec_error');
-  const http11 = m[1] === '1';
-  const status = Number(m[2]);
+  const status = statusOf(head, lineEnd);
+  if (status < 0) return new HeadError(502, 'upstream_codec_error');
+  const http11 = head.charCodeAt(7) === 0x31;
   const headers = new RequestHeaders();
   const err = parseHeaderLines(head, lineEnd, headers, maxHeaders);
   if (err) return new HeadError(502, 'upstream_codec_error');
@@ -139,5 +167,5 @@ export function parseResponseHead(head: string, requestMethod: string, maxHeader
   } else if (f.bodyKind === 'none' && !headers.has('content-length')) {
     bodyKind = 'close';
   }
-  return { status, reason: m[3] ?? '', headers, keepAlive: f.keepAlive && bodyKind !== 'close', bodyKind, contentLength };
+  return { status, reason: lineEnd > 13 ? head.slice(13, lineEnd) : '', headers, keepAlive: f.keepAlive && bodyKind !== 'close', bodyKind, contentLength };
 }

@@ -10,6 +10,7 @@
 // for instance in a downstream write that did not complete at once.
 import { connect, type Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from '../http1/chunked.js';
+import { findHeadEnd, HEAD_BAD } from '../http1/head-end.js';
 import { HeadError, parseResponseHead, type ResponseHead } from '../http1/parse-head.js';
 import type { OutgoingRequest, UpstreamReceiver, UpstreamStream } from './upstream-stream.js';
 
@@ -199,13 +200,13 @@ export class UpstreamConnection implements UpstreamStream {
             off = 0;
             this.head = undefined;
           }
-          const end = buf.indexOf('\r\n\r\n', off, 'latin1');
+          const end = findHeadEnd(buf, off, MAX_RESPONSE_HEAD);
           if (end < 0) {
-            if (buf.length - off > MAX_RESPONSE_HEAD) return this.fail();
+            if (end === HEAD_BAD || buf.length - off > MAX_RESPONSE_HEAD) return this.fail();
             this.head = off === 0 ? buf : buf.subarray(off);
             return;
           }
-          const parsed = parseResponseHead(buf.toString('latin1', off, end), this.method, MAX_RESPONSE_HEADERS);
+          const parsed = parseResponseHead(buf.toString('latin1', off, end), this.method, MAX_RESPONSE_HEADERS, true);
           off = end + 4;
           if (parsed instanceof HeadError) return this.fail();
           if (parsed.status < 200) continue; // 1xx interim responses are not forwarded yet
