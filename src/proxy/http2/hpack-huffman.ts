@@ -51,19 +51,33 @@ export function huffmanLength(s: string): number {
 
 /** Writes `s` Huffman-coded at `out[pos]` (room for huffmanLength(s) bytes); returns the end. */
 export function huffmanEncode(s: string, out: Buffer, pos: number): number {
-  let acc = 0; // < 2^38: at most 7 pending bits plus one 30-bit code
+  // 32-bit integer arithmetic: at most 7 pending bits plus at most 24 new ones at a time.
+  let acc = 0;
   let n = 0;
   for (let i = 0; i < s.length; i++) {
     const sym = s.charCodeAt(i) & 0xff;
-    const len = codeLen[sym];
-    acc = acc * (1 << len) + code[sym];
-    n += len;
+    let len = codeLen[sym];
+    const c = code[sym];
+    if (len > 24) {
+      const hi = len - 16;
+      acc = (acc << hi) | (c >>> 16);
+      n += hi;
+      while (n >= 8) {
+        n -= 8;
+        out[pos++] = acc >>> n;
+        acc &= (1 << n) - 1;
+      }
+      acc = (acc << 16) | (c & 0xffff);
+      n += 16;
+      len = 0;
+    } else {
+      acc = (acc << len) | c;
+      n += len;
+    }
     while (n >= 8) {
       n -= 8;
-      const div = 2 ** n;
-      const byte = Math.floor(acc / div);
-      out[pos++] = byte;
-      acc -= byte * div;
+      out[pos++] = acc >>> n;
+      acc &= (1 << n) - 1;
     }
   }
   // Padding: the most significant bits of EOS, all ones.
@@ -71,9 +85,15 @@ export function huffmanEncode(s: string, out: Buffer, pos: number): number {
   return pos;
 }
 
+/** Decoded bytes, reused: a Huffman string decodes to at most 8/5 of its length. */
+let scratch = Buffer.allocUnsafe(4096);
+
 /** Decodes `buf[start..end)`; undefined when it is not a valid Huffman string (RFC 7541 §5.2). */
 export function huffmanDecode(buf: Buffer, start: number, end: number): string | undefined {
-  let out = '';
+  const need = Math.ceil(((end - start) * 8) / 5);
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(need);
+  const out = scratch;
+  let o = 0;
   let acc = 0; // < 2^16: at most 15 unread bits
   let n = 0;
   let i = start;
@@ -82,18 +102,18 @@ export function huffmanDecode(buf: Buffer, start: number, end: number): string |
       acc = ((acc << 8) | buf[i++]) & 0xffff;
       n += 8;
     }
-    if (n === 0) return out;
+    if (n === 0) return out.toString('latin1', 0, o);
     const peek = n >= 8 ? (acc >>> (n - 8)) & 0xff : ((acc << (8 - n)) | ((1 << (8 - n)) - 1)) & 0xff;
     const e = fast8[peek];
     const len = e & 15;
     if (e !== 0 && len <= n) {
-      out += String.fromCharCode(e >> 4);
+      out[o++] = e >> 4;
       n -= len;
       continue;
     }
     if (n < 8) {
       // What is left must be padding: fewer than 8 bits, all ones (a prefix of EOS).
-      return (acc & ((1 << n) - 1)) === (1 << n) - 1 ? out : undefined;
+      return (acc & ((1 << n) - 1)) === (1 << n) - 1 ? out.toString('latin1', 0, o) : undefined;
     }
     // A code longer than 8 bits: extend bit by bit.
     let c = peek;
@@ -113,7 +133,7 @@ export function huffmanDecode(buf: Buffer, start: number, end: number): string |
       if (countOf[l] > 0 && k >= 0 && k < countOf[l]) {
         const sym = sorted[offsetOf[l] + k];
         if (sym === EOS) return undefined;
-        out += String.fromCharCode(sym);
+        out[o++] = sym;
         break;
       }
     }

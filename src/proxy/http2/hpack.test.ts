@@ -155,3 +155,21 @@ test('the encoder refers back to indexed fields and keeps secrets out of the tab
   }
   assert.deepEqual(d.entries(), [['content-type', 'application/grpc']]);
 });
+
+test('the dynamic tables wrap and grow: hundreds of fields, evictions, every block decodes to what was encoded', () => {
+  const e = new HpackEncoder();
+  const d = new HpackDecoder();
+  for (let round = 0; round < 50; round++) {
+    const fields: Fields = [];
+    for (let i = 0; i < 20; i++) fields.push([`x-h${(round * 7 + i) % 150}`, `value-${(round * 3 + i) % 40}`]);
+    fields.push(['x-request-id', `id-${round}`]);
+    e.begin(0);
+    for (const [n, v] of fields) e.field(n, v);
+    const out: string[] = [];
+    d.decode(Buffer.from(e.output), out);
+    assert.deepEqual(pairs(out), fields, `round ${round}`);
+    assert.equal(d.tableSize, e.tableSize);
+    assert.ok(d.tableSize <= 4096);
+  }
+  assert.ok(!d.entries().some(([n]) => n === 'x-request-id'), 'per-request values are not indexed');
+});

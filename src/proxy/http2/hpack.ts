@@ -22,13 +22,16 @@ export const STATIC_TABLE: readonly (readonly [string, string])[] = [
 ];
 const STATIC_LEN = STATIC_TABLE.length;
 
-/** name → static index of its first entry; "name\0value" → static index of an exact entry. */
+/** name → static index of its first entry; name → value → static index of an exact entry. */
 const staticName = new Map<string, number>();
-const staticField = new Map<string, number>();
+const staticField = new Map<string, Map<string, number>>();
 for (let i = STATIC_TABLE.length - 1; i >= 0; i--) {
   const [n, v] = STATIC_TABLE[i];
   staticName.set(n, i + 1);
-  if (v !== '') staticField.set(`${n}\0${v}`, i + 1);
+  if (v === '') continue;
+  let m = staticField.get(n);
+  if (m === undefined) staticField.set(n, (m = new Map()));
+  m.set(v, i + 1);
 }
 
 /** RFC 7541 §4.1: an entry's size is its name and value lengths plus 32. */
@@ -36,35 +39,57 @@ const ENTRY_OVERHEAD = 32;
 
 export class HpackError extends Error {}
 
-/** The peer's dynamic table, newest first: entries[0] is index 62. */
+/** The peer's dynamic table as a ring, newest first: entry 0 is index 62. */
 class DecodingTable {
-  private names: string[] = [];
-  private values: string[] = [];
+  private names: string[] = new Array<string>(16);
+  private values: string[] = new Array<string>(16);
+  private mask = 15;
+  /** Where the next entry goes; the newest is at head - 1. */
+  private head = 0;
+  length = 0;
   size = 0;
   constructor(public maxSize: number) {}
 
-  get length(): number {
-    return this.names.length;
-  }
-
   name(i: number): string {
-    return this.names[i];
+    return this.names[(this.head - 1 - i) & this.mask];
   }
 
   value(i: number): string {
-    return this.values[i];
+    return this.values[(this.head - 1 - i) & this.mask];
   }
 
   add(name: string, value: string): void {
-    this.names.unshift(name);
-    this.values.unshift(value);
-    this.size += name.length + value.length + ENTRY_OVERHEAD;
-    this.evict(this.maxSize);
+    const entry = name.length + value.length + ENTRY_OVERHEAD;
+    // §4.4: evict first; an entry larger than the table empties it and is not added.
+    this.evict(this.maxSize - entry);
+    if (entry > this.maxSize) return;
+    if (this.length > this.mask) this.grow();
+    this.names[this.head] = name;
+    this.values[this.head] = value;
+    this.head = (this.head + 1) & this.mask;
+    this.length++;
+    this.size += entry;
+  }
+
+  private grow(): void {
+    const n = this.mask + 1;
+    const names = new Array<string>(n * 2);
+    const values = new Array<string>(n * 2);
+    for (let i = 0; i < this.length; i++) {
+      names[this.length - 1 - i] = this.name(i);
+      values[this.length - 1 - i] = this.value(i);
+    }
+    this.names = names;
+    this.values = values;
+    this.mask = n * 2 - 1;
+    this.head = this.length & this.mask;
   }
 
   evict(limit: number): void {
-    while (this.size > limit && this.names.length > 0) {
-      this.size -= this.names.pop()!.length + this.values.pop()!.length + ENTRY_OVERHEAD;
+    while (this.size > limit && this.length > 0) {
+      const oldest = (this.head - this.length) & this.mask;
+      this.size -= this.names[oldest].length + this.values[oldest].length + ENTRY_OVERHEAD;
+      this.length--;
     }
   }
 
@@ -179,17 +204,21 @@ export class HpackDecoder {
 
 /** Names whose values are never indexed (RFC 7541 §7.1.3: secrets stay out of the table). */
 const NEVER_INDEXED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** Values unique to each request: indexing them would only evict entries worth keeping. */
+const NOT_INDEXED = new Set(['x-request-id', 'traceparent', 'tracestate', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-parentspanid', 'x-client-trace-id', 'x-amzn-trace-id']);
 /** Longer fields are sent without indexing: they would evict many useful entries. */
 const MAX_INDEXED_ENTRY = 512;
 
 export class HpackEncoder {
-  /** Our dynamic table as a ring of insertion numbers: entry `seq` is index 62 + (inserted - 1 - seq). */
-  private readonly keys: string[] = [];
+  /** Our dynamic table by insertion number: entry `seq` is index 62 + (inserted - 1 - seq). */
+  private readonly names: string[] = [];
+  private readonly values: string[] = [];
   private readonly sizes: number[] = [];
   private oldest = 0;
   private inserted = 0;
   private size = 0;
-  private readonly index = new Map<string, number>();
+  /** name → value → insertion number of the newest entry with that field. */
+  private readonly index = new Map<string, Map<string, number>>();
   private maxSize: number;
   /** A size update to announce at the start of the next block (RFC 7541 §4.2). */
   private pendingResize: number[] | undefined;
@@ -232,45 +261,51 @@ export class HpackEncoder {
   }
 
   field(name: string, value: string): void {
-    const key = `${name}\0${value}`;
-    const s = staticField.get(key);
+    const s = staticField.get(name)?.get(value);
     if (s !== undefined) return this.integer(0x80, 7, s);
-    const seq = this.index.get(key);
+    const byValue = this.index.get(name);
+    const seq = byValue?.get(value);
     if (seq !== undefined) return this.integer(0x80, 7, STATIC_LEN + this.inserted - seq);
     const nameIdx = staticName.get(name) ?? 0;
     const entry = name.length + value.length + ENTRY_OVERHEAD;
     if (NEVER_INDEXED.has(name) && (name !== 'cookie' || value.length < 20)) {
       this.integer(0x10, 4, nameIdx);
-    } else if (entry > MAX_INDEXED_ENTRY || entry > this.maxSize) {
+    } else if (entry > MAX_INDEXED_ENTRY || entry > this.maxSize || NOT_INDEXED.has(name)) {
       this.integer(0x00, 4, nameIdx);
     } else {
       this.integer(0x40, 6, nameIdx);
-      this.add(key, entry);
+      this.add(name, value, entry, byValue);
     }
     if (nameIdx === 0) this.string(name);
     this.string(value);
   }
 
-  private add(key: string, entry: number): void {
+  private add(name: string, value: string, entry: number, byValue: Map<string, number> | undefined): void {
     this.evict(this.maxSize - entry);
-    this.keys.push(key);
+    this.names.push(name);
+    this.values.push(value);
     this.sizes.push(entry);
-    this.index.set(key, this.inserted++);
+    if (byValue === undefined) this.index.set(name, (byValue = new Map()));
+    byValue.set(value, this.inserted++);
     this.size += entry;
   }
 
   private evict(limit: number): void {
     while (this.size > limit && this.oldest < this.inserted) {
-      const k = this.oldest - (this.inserted - this.keys.length);
-      const key = this.keys[k];
+      const k = this.oldest - (this.inserted - this.names.length);
       this.size -= this.sizes[k];
-      if (this.index.get(key) === this.oldest) this.index.delete(key);
+      const byValue = this.index.get(this.names[k]);
+      if (byValue !== undefined && byValue.get(this.values[k]) === this.oldest) {
+        byValue.delete(this.values[k]);
+        if (byValue.size === 0) this.index.delete(this.names[k]);
+      }
       this.oldest++;
     }
     // Compact the arrays now and then rather than shifting per eviction.
-    const dead = this.oldest - (this.inserted - this.keys.length);
-    if (dead > 64 && dead * 2 > this.keys.length) {
-      this.keys.splice(0, dead);
+    const dead = this.oldest - (this.inserted - this.names.length);
+    if (dead > 64 && dead * 2 > this.names.length) {
+      this.names.splice(0, dead);
+      this.values.splice(0, dead);
       this.sizes.splice(0, dead);
     }
   }
