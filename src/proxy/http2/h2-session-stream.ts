@@ -3,7 +3,7 @@
 // reports to one listener (the downstream exchange, or the upstream codec) and is written to
 // through write()/end(); pause()/resume() hold received DATA back, and with it the WINDOW_UPDATEs
 // that would let the peer send more.
-import { F, FRAME_HEADER, T, writeFrameHeader } from './frames.js';
+import { F, T } from './frames.js';
 import type { HpackEncoder } from './hpack.js';
 import type { H2Session } from './h2-session.js';
 
@@ -116,9 +116,7 @@ export class H2SessionStream {
     if (t !== undefined) {
       this.session.sendHeaders(this.id, t, true);
     } else {
-      const b = Buffer.allocUnsafe(FRAME_HEADER);
-      writeFrameHeader(b, 0, 0, T.DATA, F.END_STREAM, this.id);
-      this.session.emit(b);
+      this.session.emitFrame(T.DATA, F.END_STREAM, this.id, undefined);
     }
     this.localDone();
   }
@@ -145,11 +143,8 @@ export class H2SessionStream {
       this.queued -= n;
       this.sendWindow -= n;
       s.connSendWindow -= n;
-      const h = Buffer.allocUnsafe(FRAME_HEADER);
       const last = this.queued === 0 && this.endPending && this.trailersPending === undefined;
-      writeFrameHeader(h, 0, n, T.DATA, last ? F.END_STREAM : 0, this.id);
-      s.emit(h);
-      s.emit(chunk);
+      s.emitFrame(T.DATA, last ? F.END_STREAM : 0, this.id, chunk);
       if (last) {
         this.localDone();
         return;

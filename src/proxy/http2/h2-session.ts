@@ -7,7 +7,7 @@
 import type { Socket } from 'node:net';
 import {
   ACK, DEFAULT_FRAME_SIZE, DEFAULT_INITIAL_WINDOW, F, FRAME_HEADER, H2Error, MAX_WINDOW, PREFACE, S, T,
-  frame, goawayFrame, settingsFrame, u32Frame, writeFrameHeader,
+  goawayFrame, settingsFrame, writeFrameHeader,
 } from './frames.js';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack.js';
 import { H2SessionStream, validateFields } from './h2-session-stream.js';
@@ -34,6 +34,7 @@ export interface H2SessionListener {
 }
 
 const HEADER_BLOCK_LIMIT = 1 << 20;
+const OUT_INITIAL = 16384;
 
 export class H2Session {
   readonly streams = new Map<number, H2SessionStream>();
@@ -62,8 +63,9 @@ export class H2Session {
   private contFlags = 0;
   private contBlock: Buffer[] = [];
   private contLen = 0;
-  // ── writing ──
-  private out: Buffer[] = [];
+  // ── writing: frames are copied into one buffer and leave as one write per event-loop turn ──
+  private obuf = Buffer.allocUnsafe(OUT_INITIAL);
+  private olen = 0;
   private flushQueued = false;
   /** Streams waiting for connection window, and streams that asked to hear when writable again. */
   readonly windowBlocked = new Set<H2SessionStream>();
@@ -90,7 +92,7 @@ export class H2Session {
     if (o.streamWindow !== DEFAULT_INITIAL_WINDOW) settings.push([S.INITIAL_WINDOW_SIZE, o.streamWindow]);
     this.emit(settingsFrame(settings));
     if (o.connectionWindow > DEFAULT_INITIAL_WINDOW) {
-      this.emit(u32Frame(T.WINDOW_UPDATE, 0, 0, o.connectionWindow - DEFAULT_INITIAL_WINDOW));
+      this.emitU32(T.WINDOW_UPDATE, 0, 0, o.connectionWindow - DEFAULT_INITIAL_WINDOW);
       this.connRecvWindow = o.connectionWindow;
     }
     if (initial !== undefined && initial.length > 0) this.onData(initial);
@@ -98,21 +100,53 @@ export class H2Session {
 
   // ── writing ─────────────────────────────────────────────────────────────────────────────
 
-  emit(b: Buffer): void {
-    if (this.closed) return;
-    this.out.push(b);
+  /** Room for `n` more output bytes; returns where they go. */
+  private reserve(n: number): number {
+    const at = this.olen;
+    if (at + n > this.obuf.length) {
+      const next = Buffer.allocUnsafe(Math.max(this.obuf.length * 2, at + n));
+      this.obuf.copy(next, 0, 0, at);
+      this.obuf = next;
+    }
+    this.olen = at + n;
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flush);
     }
+    return at;
+  }
+
+  emit(b: Buffer): void {
+    if (this.closed) return;
+    b.copy(this.obuf, this.reserve(b.length));
+  }
+
+  /** A frame header and a payload (copied). */
+  emitFrame(type: number, flags: number, id: number, payload: Buffer | undefined): void {
+    if (this.closed) return;
+    const len = payload === undefined ? 0 : payload.length;
+    const at = this.reserve(FRAME_HEADER + len);
+    writeFrameHeader(this.obuf, at, len, type, flags, id);
+    if (payload !== undefined) payload.copy(this.obuf, at + FRAME_HEADER);
+  }
+
+  emitU32(type: number, flags: number, id: number, v: number): void {
+    if (this.closed) return;
+    const at = this.reserve(FRAME_HEADER + 4);
+    writeFrameHeader(this.obuf, at, 4, type, flags, id);
+    this.obuf.writeUInt32BE(v, at + FRAME_HEADER);
   }
 
   readonly flush = (): void => {
     this.flushQueued = false;
-    const out = this.out;
-    if (out.length === 0 || this.closed || this.socket.destroyed) return;
-    this.out = [];
-    this.socket.write(out.length === 1 ? out[0] : Buffer.concat(out));
+    const n = this.olen;
+    if (n === 0 || this.closed || this.socket.destroyed) return;
+    this.olen = 0;
+    // One allocation per write, not one per frame; the socket may hold it until it drains.
+    const out = Buffer.allocUnsafe(n);
+    this.obuf.copy(out, 0, 0, n);
+    if (this.obuf.length > 4 * OUT_INITIAL) this.obuf = Buffer.allocUnsafe(OUT_INITIAL);
+    this.socket.write(out);
     if (!this.socket.writableNeedDrain && this.wantWritable.size > 0) this.notifyWritable();
   };
 
@@ -150,10 +184,8 @@ export class H2Session {
     const len = block.length - FRAME_HEADER;
     const es = endStream ? F.END_STREAM : 0;
     if (len <= this.peerMaxFrame) {
-      const b = Buffer.allocUnsafe(block.length);
-      block.copy(b);
-      writeFrameHeader(b, 0, len, T.HEADERS, F.END_HEADERS | es, id);
-      this.emit(b);
+      writeFrameHeader(block, 0, len, T.HEADERS, F.END_HEADERS | es, id);
+      this.emit(block);
       return;
     }
     let off = FRAME_HEADER;
@@ -161,10 +193,7 @@ export class H2Session {
     while (off < block.length) {
       const n = Math.min(this.peerMaxFrame, block.length - off);
       const last = off + n === block.length;
-      const b = Buffer.allocUnsafe(FRAME_HEADER + n);
-      writeFrameHeader(b, 0, n, type, (last ? F.END_HEADERS : 0) | (type === T.HEADERS ? es : 0), id);
-      block.copy(b, FRAME_HEADER, off, off + n);
-      this.emit(b);
+      this.emitFrame(type, (last ? F.END_HEADERS : 0) | (type === T.HEADERS ? es : 0), id, block.subarray(off, off + n));
       off += n;
       type = T.CONTINUATION;
     }
@@ -172,7 +201,7 @@ export class H2Session {
 
   rst(s: H2SessionStream, code: number): void {
     if (s.closedState) return;
-    this.emit(u32Frame(T.RST_STREAM, 0, s.id, code));
+    this.emitU32(T.RST_STREAM, 0, s.id, code);
     this.closeStream(s);
   }
 
@@ -278,7 +307,7 @@ export class H2Session {
       case T.PING:
         if (id !== 0) return this.fail(H2Error.PROTOCOL_ERROR);
         if (p.length !== 8) return this.fail(H2Error.FRAME_SIZE_ERROR);
-        if ((flags & ACK) === 0) this.emit(frame(T.PING, ACK, 0, p));
+        if ((flags & ACK) === 0) this.emitFrame(T.PING, ACK, 0, p);
         return;
       case T.GOAWAY: return this.onGoaway(id, p);
       case T.WINDOW_UPDATE: return this.onWindowUpdate(id, p);
@@ -294,7 +323,7 @@ export class H2Session {
       this.rst(s, code);
       s.listener?.onReset(code, false);
     } else {
-      this.emit(u32Frame(T.RST_STREAM, 0, id, code));
+      this.emitU32(T.RST_STREAM, 0, id, code);
     }
   }
 
@@ -315,7 +344,7 @@ export class H2Session {
     this.connRecvUnacked += len;
     // The connection window is handed back as data arrives: stream windows bound what is buffered.
     if (this.connRecvUnacked >= this.opts.connectionWindow / 2 || this.connRecvWindow < DEFAULT_FRAME_SIZE * 2) {
-      this.emit(u32Frame(T.WINDOW_UPDATE, 0, 0, this.connRecvUnacked));
+      this.emitU32(T.WINDOW_UPDATE, 0, 0, this.connRecvUnacked);
       this.connRecvWindow += this.connRecvUnacked;
       this.connRecvUnacked = 0;
     }
@@ -347,7 +376,7 @@ export class H2Session {
     s.recvUnacked += n;
     if (s.remoteClosed || s.closedState) return;
     if (s.recvUnacked >= this.opts.streamWindow / 2) {
-      this.emit(u32Frame(T.WINDOW_UPDATE, 0, s.id, s.recvUnacked));
+      this.emitU32(T.WINDOW_UPDATE, 0, s.id, s.recvUnacked);
       s.recvWindow += s.recvUnacked;
       s.recvUnacked = 0;
     }
@@ -497,7 +526,7 @@ export class H2Session {
         default: break; // MAX_HEADER_LIST_SIZE is advisory; unknown settings are ignored
       }
     }
-    this.emit(frame(T.SETTINGS, ACK, 0));
+    this.emitFrame(T.SETTINGS, ACK, 0, undefined);
     this.settingsReceived = true;
     for (const s of this.streams.values()) if (s.queued > 0 && s.sendWindow > 0) s.pump();
     this.listener.onRemoteSettings?.();
