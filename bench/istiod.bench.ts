@@ -32,8 +32,16 @@ const KNOBS = {
   /** BENCH_PROF=DIR runs istiod with --cpu-prof into DIR (BENCH_SIM_PROF=DIR: the simulator). */
   prof: process.env.BENCH_PROF,
   /** `namespace`: a default Sidecar (egress `./*`, `istio-system/*`) in every namespace; `none` (default). */
+  tuned: process.env.BENCH_ISTIOD_TUNED !== '0',
   sidecarScope: (process.env.BENCH_SIDECAR_SCOPE === 'namespace' ? 'namespace' : 'none') as 'none' | 'namespace',
 };
+/**
+ * istiod's recommended runtime memory settings (docs/benchmarks.md, "Control plane (istiod)"):
+ * glibc returns freed response buffers (>= 128 KiB) to the OS at once instead of keeping them in
+ * its heap (its adaptive mmap threshold otherwise rises to the 2 MB responses), and V8's young
+ * generation stays at 2 × 4 MiB. BENCH_ISTIOD_TUNED=0 runs istiod with Node's defaults.
+ */
+const TUNED = { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, nodeArgs: ['--max-semi-space-size=4'] };
 const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5, sidecarScope: KNOBS.sidecarScope };
 /** Connect, every edit's convergence wait, and a minute for start-up and teardown. */
 const HARD_DEADLINE_MS = KNOBS.connectTimeoutMs + 2 * KNOBS.reps * (KNOBS.convergeTimeoutMs + 5_000) + 60_000;
@@ -57,10 +65,10 @@ function rssMiB(pid: number): number {
 
 /** istiod as a child process: resolves with its bound addresses from its "istiod listening" line. */
 function startIstiod(configDir: string): { child: ChildProcess; ready: Promise<{ grpcAddr: string; monitoringAddr: string }>; tail: () => string } {
-  const nodeArgs = (process.env.BENCH_ISTIOD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...(KNOBS.tuned ? TUNED.nodeArgs : []), ...(process.env.BENCH_ISTIOD_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const args = [...execArgv, ...nodeArgs, ...(KNOBS.prof ? ['--cpu-prof', '--cpu-prof-dir', KNOBS.prof] : []), ISTIOD,
     '--configDir', configDir, '--grpcAddr', '127.0.0.1:0', '--monitoringAddr', '127.0.0.1:0'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(KNOBS.tuned ? TUNED.env : {}) } });
   let tail = '';
   const keep = (d: Buffer) => { tail = (tail + d.toString()).slice(-6000); };
   child.stderr!.on('data', keep);
@@ -127,7 +135,7 @@ class SimProc {
 /** What istiod's memory consists of: V8 heap and external buffers, sampled from its /metrics. */
 class MemorySampler {
   private readonly timer: NodeJS.Timeout;
-  private samples: Array<{ rss: number; heapUsed: number; heapTotal: number; external: number }> = [];
+  private samples: Array<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: string }> = [];
 
   constructor(private readonly monitoringAddr: string, private readonly pid: number) {
     this.timer = setInterval(() => void this.sample(), 2000);
@@ -136,7 +144,11 @@ class MemorySampler {
   async sample(): Promise<void> {
     const text = await scrape(this.monitoringAddr);
     const get = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-    if (text) this.samples.push({ rss: rssMiB(this.pid), heapUsed: get('nodejs_heap_size_used_bytes'), heapTotal: get('nodejs_heap_size_total_bytes'), external: get('nodejs_external_memory_bytes') });
+    // V8's spaces by size (new, old, large objects, code, ...), the largest first.
+    const spaces = [...text.matchAll(/^nodejs_heap_space_size_total_bytes\{space="([^"]+)"\} (\S+)/gm)]
+      .map((m) => [m[1], Number(m[2]) / 2 ** 20] as const).filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+    if (text) this.samples.push({ rss: rssMiB(this.pid), heapUsed: get('nodejs_heap_size_used_bytes'), heapTotal: get('nodejs_heap_size_total_bytes'), external: get('nodejs_external_memory_bytes'), spaces });
   }
 
   stop(): void {
@@ -147,7 +159,7 @@ class MemorySampler {
     if (this.samples.length === 0) return 'no samples';
     const max = (k: 'heapUsed' | 'heapTotal' | 'external') => Math.max(...this.samples.map((x) => x[k]));
     const top = this.samples.reduce((a, b) => (b.rss > a.rss ? b : a));
-    return `max heap used ${mib(max('heapUsed'))}, heap total ${mib(max('heapTotal'))}, external ${mib(max('external'))}; at the highest RSS sample (${mib(top.rss)}): heap used ${mib(top.heapUsed)} of ${mib(top.heapTotal)}, external ${mib(top.external)} (${this.samples.length} samples)`;
+    return `max heap used ${mib(max('heapUsed'))}, heap total ${mib(max('heapTotal'))}, external ${mib(max('external'))}; at the highest RSS sample (${mib(top.rss)}): heap used ${mib(top.heapUsed)} of ${mib(top.heapTotal)} (${top.spaces}), external ${mib(top.external)} (${this.samples.length} samples)`;
   }
 }
 
@@ -198,6 +210,7 @@ async function main(): Promise<void> {
       await mkdir(dirname(join(dir, rel)), { recursive: true });
       await writeFile(join(dir, rel), text);
     }
+    console.log(`istiod runtime: ${KNOBS.tuned ? `MALLOC_MMAP_THRESHOLD_=${TUNED.env.MALLOC_MMAP_THRESHOLD_} ${TUNED.nodeArgs.join(' ')}` : 'Node defaults (BENCH_ISTIOD_TUNED=0)'}`);
     if (KNOBS.sidecarScope === 'namespace') console.log('Sidecar scoping: a default Sidecar (egress ./*, istio-system/*) per namespace; an edit is expected only at the sidecars of its namespace');
     console.log(`config: ${Object.entries(mesh.counts).map(([k, n]) => `${n} ${k}`).join(', ')} in ${mesh.files.size} files; ${KNOBS.clients} clients over ${KNOBS.channels} gRPC channels (delta xDS)`);
 

@@ -65,7 +65,7 @@ export interface AdsServerOptions<P> {
    */
   maxConcurrentResponses?: number;
   /**
-   * Bytes of responses in flight at once (default 16 MiB): a response is admitted against an
+   * Bytes of responses in flight at once (default 32 MiB): a response is admitted against an
    * estimate (its watch's last response, else the last of its type) and charged its real size once
    * encoded, until grpc-js has handed it to HTTP/2. Bounds the external memory of 2 MB CDS
    * responses (and grpc-js's framed copies) where a count of slots would allow 32 × 2.2 MB.
@@ -132,7 +132,7 @@ export class AdsServer<P = unknown> {
     this.clock = opts.clock ?? systemClock;
     this.current = opts.initialPush;
     this.responseSlots = new Semaphore(opts.maxConcurrentResponses ?? 32);
-    this.responseBytes = new Semaphore(opts.maxBytesInFlight ?? 16 * 1024 * 1024);
+    this.responseBytes = new Semaphore(opts.maxBytesInFlight ?? 32 * 1024 * 1024);
     if (opts.initialPush !== undefined) opts.cache?.onPush(pushRequest({ full: true, reason: 'global', start: this.clock.now() }), opts.initialPush);
     this.debouncer = new Debouncer(this.clock, (req) => this.pushAll(req), { ...DEFAULT_DEBOUNCE, ...opts.debounce });
     this.queue = new PushQueue(opts.pushConcurrency ?? 100, (conn, req) => this.runSerial(conn, async () => {

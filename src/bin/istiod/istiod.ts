@@ -55,6 +55,7 @@ export class Istiod {
       generators: istiodGenerators(meshConfig, this.cache),
       cache: this.cache,
       proxyNeedsPush,
+      ...bytesInFlight(),
       controlPlaneId: hostname(),
       observer: this.metrics,
       // Istio's initPushContext: one snapshot per debounced push, from the newest config.
@@ -144,4 +145,13 @@ export class Istiod {
     await this.ads.close(graceMs);
     await this.monitoring?.close();
   }
+}
+
+/**
+ * PILOT_XDS_BYTES_IN_FLIGHT_MB (an Istio-style feature variable): the byte budget of responses in
+ * flight over all streams (AdsServer's maxBytesInFlight); unset or invalid keeps the default.
+ */
+function bytesInFlight(): { maxBytesInFlight?: number } {
+  const mb = Number(process.env.PILOT_XDS_BYTES_IN_FLIGHT_MB);
+  return Number.isFinite(mb) && mb > 0 ? { maxBytesInFlight: mb * 1024 * 1024 } : {};
 }
