@@ -36,6 +36,34 @@ describe('request head', () => {
     assert.deepEqual(r.headers.toObject(), { host: 'a', 'transfer-encoding': 'Chunked', connection: 'close', 'x-a': 'v' });
   });
 
+  const details: [string, string, string][] = [
+    ['obs-fold', 'GET / HTTP/1.1\r\nHost: a\r\n\tfolded', 'http1.codec_error'],
+    ['a line without a colon', 'GET / HTTP/1.1\r\nHost: a\r\nNoColon', 'http1.codec_error'],
+    ['an empty name', 'GET / HTTP/1.1\r\n: v', 'http1.invalid_characters'],
+    ['a space inside the name', 'GET / HTTP/1.1\r\nX Y: v', 'http1.invalid_characters'],
+    ['a non-ASCII name', 'GET / HTTP/1.1\r\n\xe9: v', 'http1.invalid_characters'],
+    ['a quote in the name', 'GET / HTTP/1.1\r\nx"y: v', 'http1.invalid_characters'],
+  ];
+  for (const [name, head, detail] of details) {
+    it(`answers ${name} with ${detail}`, () => {
+      const r = parseRequestHead(head, 100);
+      assert.ok(r instanceof HeadError);
+      assert.equal(r.detail, detail);
+    });
+  }
+  it('lowercases names only as needed and keeps every tchar', () => {
+    const r = parseRequestHead("GET / HTTP/1.1\r\nhost: a\r\nX-Mixed-Case: 1\r\n!#$%&'*+-.^_`|~09az: 2", 100);
+    assert.ok(!(r instanceof HeadError));
+    assert.deepEqual(r.headers.names, ['host', 'x-mixed-case', "!#$%&'*+-.^_`|~09az"]);
+  });
+  const lengths: [string, number | undefined][] = [['0', 0], ['007', 7], ['123456789012345', 123456789012345], ['1234567890123456', undefined], ['', undefined], ['+1', undefined], ['1 ', 1]];
+  for (const [v, want] of lengths) {
+    it(`content-length ${JSON.stringify(v)}`, () => {
+      const r = parseRequestHead(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${v}`, 100);
+      if (want === undefined) assert.ok(r instanceof HeadError);
+      else assert.ok(!(r instanceof HeadError) && r.contentLength === want);
+    });
+  }
   it('accepts a repeated identical Content-Length', () => {
     const r = parseRequestHead('POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3', 100);
     assert.ok(!(r instanceof HeadError));
