@@ -163,6 +163,11 @@ export class H2Session {
     }
   }
 
+  /** Whether a new stream id is left (client): ids are odd and below 2^31. */
+  get canOpenStream(): boolean {
+    return this.nextStreamId <= MAX_WINDOW - 2 && !this.goawayReceived && !this.goawaySent && !this.closed;
+  }
+
   /** Opens a stream (client) with a request head; the caller owns the returned stream. */
   request(fields: (enc: HpackEncoder) => void, endStream: boolean): H2SessionStream {
     const id = this.nextStreamId;

@@ -54,6 +54,7 @@ export class NativeH2Pool {
 
   acquire(w: AttemptWaiter): void {
     for (const conn of this.conns) {
+      if (conn.usable && !conn.session.canOpenStream) this.retire(conn);
       if (conn.usable && conn.active < conn.capacity) {
         this.assign(conn, w);
         return;
@@ -92,7 +93,14 @@ export class NativeH2Pool {
     }
   }
 
+  /** A connection that ran out of stream ids (or was told to go away) takes no new streams. */
+  private retire(conn: NativeH2Connection): void {
+    conn.usable = false;
+    conn.session.shutdown();
+  }
+
   private serve(conn: NativeH2Connection): void {
+    if (conn.usable && conn.connected && !conn.session.canOpenStream) this.retire(conn);
     while (this.pending.length > 0 && conn.usable && conn.active < conn.capacity) this.assign(conn, this.pending.shift()!);
     if (this.pending.length > 0) this.maybeConnect();
   }
