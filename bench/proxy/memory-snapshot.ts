@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const child = spawn(process.execPath, [...nodeOpts, '--import', join(here, 'memory-heap-report.js'), '--heapsnapshot-signal=SIGUSR2', AGENT, 'proxy', 'sidecar', '--discoveryAddress', `127.0.0.1:${xds.port}`,
     '--concurrency', '1', '--proxyAdminPort', '0', '--statusPort', '0'], {
     cwd: dir,
-    env: { ...process.env, ISTIO_TS_LOG: 'warn', TERMINATION_DRAIN_DURATION_SECONDS: '0', ISTIO_META_ENVOY_STATUS_PORT: '0', POD_NAME: 'svc-0001-0', POD_NAMESPACE: 'bench-ns-01', INSTANCE_IP: '10.16.0.4' },
+    env: { ...process.env, ISTIO_TS_LOG: process.env.ISTIO_TS_LOG ?? 'warn', TERMINATION_DRAIN_DURATION_SECONDS: '0', ISTIO_META_ENVOY_STATUS_PORT: '0', POD_NAME: 'svc-0001-0', POD_NAMESPACE: 'bench-ns-01', INSTANCE_IP: '10.16.0.4' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -41,7 +41,9 @@ function make<T>(typeUrl: string, short: ResourceType<T>['short'], nameOf: (m: a
       const r = decodeGuard(name, () => decode(message));
       // A copy: the received bytes are a view into the whole response, which would otherwise stay
       // alive as long as any one of its resources does (a full SotW response per changed resource).
-      return r.error !== undefined ? r : { name, value: { value: r.value, any: { type_url: any.type_url, value: Buffer.from(any.value) } } };
+      // The type URL is the shared constant, not the decoded copy each resource arrives with.
+      const typeUrlOut = any.type_url === typeUrl ? typeUrl : any.type_url;
+      return r.error !== undefined ? r : { name, value: { value: r.value, any: { type_url: typeUrlOut, value: Buffer.from(any.value) } } };
     },
   };
 }
