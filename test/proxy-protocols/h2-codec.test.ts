@@ -297,6 +297,7 @@ describe('edge cases, frame by frame', () => {
     { name: 'a connection-specific header', frames: () => [headersFrame(1, block([...GET, ['connection', 'keep-alive']]))], rst: H2Error.PROTOCOL_ERROR },
     { name: 'a pseudo-header after a regular one', frames: () => [headersFrame(1, block([[':method', 'GET'], ['x-a', '1'], [':path', '/']]))], rst: H2Error.PROTOCOL_ERROR },
     { name: 'DATA shorter than content-length', frames: () => [headersFrame(1, post(), F.END_HEADERS), rawFrame(T.DATA, F.END_STREAM, 1, Buffer.from('abc'))], rst: H2Error.PROTOCOL_ERROR },
+    { name: 'HEADERS whose PRIORITY depends on its own stream', frames: () => [headersFrame(1, Buffer.concat([Buffer.from([0, 0, 0, 1, 16]), block(GET)]), F.END_HEADERS | F.END_STREAM | F.PRIORITY)], rst: H2Error.PROTOCOL_ERROR },
     { name: 'DATA after END_STREAM', frames: () => [headersFrame(1, block(GET)), rawFrame(T.DATA, 0, 1, Buffer.from('x'))], rst: H2Error.STREAM_CLOSED },
   ];
   for (const tc of cases) {

@@ -35,6 +35,8 @@ export interface H2SessionListener {
 
 const HEADER_BLOCK_LIMIT = 1 << 20;
 const OUT_INITIAL = 16384;
+/** Not a wire flag: marks a header block whose PRIORITY made the stream depend on itself. */
+const SELF_DEPENDENT = 0x100;
 
 export class H2Session {
   readonly streams = new Map<number, H2SessionStream>();
@@ -398,7 +400,8 @@ export class H2Session {
     if (frag === undefined) return this.fail(H2Error.PROTOCOL_ERROR);
     if ((flags & F.PRIORITY) !== 0) {
       if (frag.length < 5) return this.fail(H2Error.FRAME_SIZE_ERROR);
-      if ((frag.readUInt32BE(0) & 0x7fffffff) === id) return this.streamError(id, H2Error.PROTOCOL_ERROR);
+      // A stream depending on itself is a stream error, but its block still updates HPACK state.
+      if ((frag.readUInt32BE(0) & 0x7fffffff) === id) flags |= SELF_DEPENDENT;
       frag = frag.subarray(5);
     }
     if ((flags & F.END_HEADERS) !== 0) return this.onHeaderBlock(flags, id, frag);
@@ -430,6 +433,10 @@ export class H2Session {
       throw e;
     }
     const end = (flags & F.END_STREAM) !== 0;
+    if ((flags & SELF_DEPENDENT) !== 0) {
+      if (this.isIdle(id) && (id & 1) === (this.isServer ? 1 : 0)) this.lastPeerStream = id;
+      return this.streamError(id, H2Error.PROTOCOL_ERROR);
+    }
     const s = this.streams.get(id);
     if (s === undefined) return this.onNewStream(id, fields, end, size);
     if (s.remoteClosed) return this.streamError(id, H2Error.STREAM_CLOSED);
