@@ -80,7 +80,21 @@ test('proxyNeedsPush: any other change, an endpoint push or "everything" reaches
   const reqs = [
     { full: true, configsUpdated: new Set([KEY('a', 'web'), 'DestinationRule.networking.istio.io/a/web']) },
     { full: true, configsUpdated: new Set<string>() },
-    { full: false, configsUpdated: new Set(['ServiceEntry/a/web.a.svc.cluster.local']) },
+    { full: false, configsUpdated: new Set<string>() },
   ];
   for (const req of reqs) assert.equal(proxyNeedsPush(inB, req, after, before), true, JSON.stringify([...req.configsUpdated]));
+});
+
+test('proxyNeedsPush: an endpoint push reaches the sidecars whose scope has one of its services', () => {
+  const push = pushOf([...BASE, vs('web', 'a', 'web', 'web', 'r0')], 1);
+  const eds = (...keys: string[]) => ({ full: false, configsUpdated: new Set(keys) });
+  const cases: Array<[string, ReturnType<typeof eds>, Array<[typeof inA, boolean]>]> = [
+    ['a\'s web', eds('ServiceEntry/a/web.a.svc.cluster.local'), [[inA, true], [inB, false], [inC, true], [gw, true]]],
+    ['b\'s db', eds('ServiceEntry/b/db.b.svc.cluster.local'), [[inA, false], [inB, true], [inC, true]]],
+    ['both', eds('ServiceEntry/a/web.a.svc.cluster.local', 'ServiceEntry/b/db.b.svc.cluster.local'), [[inA, true], [inB, true]]],
+    ['not a service key: everyone', eds('Pod/a/web-1'), [[inA, true], [inB, true]]],
+  ];
+  for (const [name, req, want] of cases) {
+    for (const [proxy, needs] of want) assert.equal(proxyNeedsPush(proxy, req, push, push), needs, `${name}: ${proxy.id}`);
+  }
 });
