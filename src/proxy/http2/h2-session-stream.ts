@@ -162,6 +162,9 @@ export class H2SessionStream {
 
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
 const REQUEST_PSEUDO = new Set([':method', ':scheme', ':path', ':authority', ':protocol']);
+/** 1 for the characters of a lowercase field name (RFC 9110 token, no uppercase: §8.2.1). */
+const TOKEN = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz") TOKEN[c.charCodeAt(0)] = 1;
 
 /** RFC 9113 §8.2–8.3: a malformed field section is a stream error (PROTOCOL_ERROR). */
 export function validateFields(fields: string[], kind: 'request' | 'response' | 'trailers'): boolean {
@@ -186,10 +189,16 @@ export function validateFields(fields: string[], kind: 'request' | 'response' | 
     regular = true;
     for (let j = 0; j < n.length; j++) {
       const c = n.charCodeAt(j);
-      if (c >= 0x41 && c <= 0x5a) return false;
+      if (c > 0x7f || TOKEN[c] === 0) return false;
+    }
+    const v = fields[i + 1];
+    // NUL, CR and LF would let a field split into two on an HTTP/1.1 hop (§8.2.1).
+    for (let j = 0; j < v.length; j++) {
+      const c = v.charCodeAt(j);
+      if (c === 0 || c === 0x0a || c === 0x0d) return false;
     }
     if (CONNECTION_SPECIFIC.has(n)) return false;
-    if (n === 'te' && fields[i + 1] !== 'trailers') return false;
+    if (n === 'te' && v !== 'trailers') return false;
   }
   if (kind === 'request') return (seen & 1) !== 0;
   if (kind === 'response') return seen === 1;
