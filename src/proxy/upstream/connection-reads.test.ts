@@ -1,6 +1,6 @@
-// The upstream HTTP/1.1 codec reads into reused regions (onread), not Node-allocated chunks: a
-// response split across reads at any byte must parse the same, and bytes handed to a downstream
-// write that has not completed must never be overwritten by a later read.
+// Reading responses from upstream connections: a response split across reads at any byte parses
+// the same; a slow client holds the upstream back; and bytes handed on from a read stay intact
+// after later reads (a guard for any future read-buffer reuse: a queued write may still hold them).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';

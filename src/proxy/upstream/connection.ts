@@ -2,12 +2,6 @@
 // (body framing kept, or bare HTTP/2 data chunk-encoded), parses the response head and tracks the
 // body framing so the connection can be reused the moment the response ends. Body bytes are
 // handed on as they arrive, unparsed (chunked stays chunked), to avoid copies.
-//
-// The socket is read with `onread` rather than 'data' events: each read lands in the unused tail
-// of a per-connection region and goes straight to the parser, with no Buffer allocated by Node
-// per read and no Readable machinery (push, 'data', the next-tick read-more). Bytes once read are
-// never overwritten (the next read starts after them), so a receiver may keep what it is handed,
-// for instance in a downstream write that did not complete at once.
 import { connect, type Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from '../http1/chunked.js';
 import { findHeadEnd, HEAD_BAD } from '../http1/head-end.js';
@@ -28,10 +22,6 @@ const enum R { Idle, Head, Length, Chunked, Close }
 
 const LAST_CHUNK = '0\r\n\r\n';
 
-/** Read region per connection, and the least room a read gets before a fresh region replaces it. */
-const READ_REGION = 32 * 1024;
-const MIN_READ = 8 * 1024;
-
 export class UpstreamConnection implements UpstreamStream {
   readonly socket: Socket;
   connected = false;
@@ -48,8 +38,6 @@ export class UpstreamConnection implements UpstreamStream {
   private sawResponseBytes = false;
   /** The request body is bare data (from HTTP/2) sent chunk-encoded. */
   private encodeChunks = false;
-  /** Where the next read lands: the tail of the current region after the bytes already handed on. */
-  private readBuf: Buffer = Buffer.allocUnsafeSlow(READ_REGION);
 
   constructor(
     private readonly pool: ConnectionPool,
@@ -59,12 +47,12 @@ export class UpstreamConnection implements UpstreamStream {
     private readonly onClose: (c: UpstreamConnection, hadReceiver: boolean, connected: boolean) => void,
   ) {
     const localAddress = pool.localAddress;
-    const onread = { buffer: (): Buffer => this.readBuf, callback: (n: number, buf: Uint8Array): boolean => this.onRead(n, buf as Buffer) };
-    this.socket = connect(localAddress === undefined ? { host: address, port, noDelay: true, onread } : { host: address, port, noDelay: true, localAddress, onread });
+    this.socket = connect(localAddress === undefined ? { host: address, port, noDelay: true } : { host: address, port, noDelay: true, localAddress });
     this.socket.once('connect', () => {
       this.connected = true;
       onConnect(this);
     });
+    this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('error', () => { /* followed by 'close' */ });
     this.socket.once('close', () => this.handleClose());
     this.socket.on('drain', () => this.receiver?.onUpstreamDrain());
@@ -172,13 +160,9 @@ export class UpstreamConnection implements UpstreamStream {
     r?.onUpstreamReset('protocol');
   }
 
-  /** Returns true: backpressure pauses the socket itself (deliver), not through the return value. */
-  private onRead(n: number, buf: Buffer): boolean {
-    const data = buf.subarray(0, n);
-    this.readBuf = buf.length - n >= MIN_READ ? buf.subarray(n) : Buffer.allocUnsafeSlow(READ_REGION);
-    this.consume(data);
+  private onData(d: Buffer): void {
+    this.consume(d);
     this.receiver?.onReadComplete();
-    return true;
   }
 
   private consume(d: Buffer): void {
