@@ -1,10 +1,11 @@
-// Where an idle sidecar's memory goes: starts `pilot-agent proxy sidecar --concurrency 1` on the
+// Where an idle sidecar's memory goes: starts `pilot-agent proxy sidecar --concurrency N` on the
 // captured N-service config (as `npm run bench proxy-memory` does), waits until ready + 3 s,
 // prints VmRSS / RssAnon, V8's heap spaces and the live heap after a forced full collection
 // (memory-heap-report.ts) and, with BENCH_SNAPSHOT=FILE, writes a V8 heap snapshot there
 // (--heapsnapshot-signal) and prints the largest constructors by self size.
 // `node dist/bench/proxy/memory-snapshot.js` after `npm run build`. Knobs: BENCH_SERVICES (1000),
-// BENCH_NODE_OPTIONS, BENCH_SNAPSHOT, BENCH_TOP (30), BENCH_AGENT.
+// BENCH_NODE_OPTIONS, BENCH_SNAPSHOT (of the primary), BENCH_TOP (30), BENCH_AGENT, BENCH_CONCURRENCY
+// (1; workers report their own heap spaces too).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capturedConfig, serveResources } from './memory-xds.js';
-import { sleep } from './procs.js';
+import { childPids, sleep } from './procs.js';
 import { sidecarConfig } from './sidecar-capture.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'memory-snapshot-'));
   const nodeOpts = process.env.BENCH_NODE_OPTIONS?.split(/\s+/).filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeOpts, '--import', join(here, 'memory-heap-report.js'), '--heapsnapshot-signal=SIGUSR2', AGENT, 'proxy', 'sidecar', '--discoveryAddress', `127.0.0.1:${xds.port}`,
-    '--concurrency', '1', '--proxyAdminPort', '0', '--statusPort', '0'], {
+    '--concurrency', process.env.BENCH_CONCURRENCY ?? '1', '--proxyAdminPort', '0', '--statusPort', '0'], {
     cwd: dir,
     env: { ...process.env, ISTIO_TS_LOG: process.env.ISTIO_TS_LOG ?? 'warn', TERMINATION_DRAIN_DURATION_SECONDS: '0', ISTIO_META_ENVOY_STATUS_PORT: '0', POD_NAME: 'svc-0001-0', POD_NAMESPACE: 'bench-ns-01', INSTANCE_IP: '10.16.0.4' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -91,9 +92,11 @@ async function main(): Promise<void> {
     }
     await sleep(3000);
     const pid = child.pid!;
-    console.log(`idle: VmRSS ${kb(pid, 'VmRSS').toFixed(1)} MiB, RssAnon ${kb(pid, 'RssAnon').toFixed(1)}, RssFile ${kb(pid, 'RssFile').toFixed(1)}`);
-    process.kill(pid, 'SIGWINCH');
-    await sleep(1500);
+    for (const p of [pid, ...childPids(pid)]) {
+      console.log(`idle: ${p === pid ? 'primary' : `worker ${p}`}: VmRSS ${kb(p, 'VmRSS').toFixed(1)} MiB, RssAnon ${kb(p, 'RssAnon').toFixed(1)}, RssFile ${kb(p, 'RssFile').toFixed(1)}`);
+      process.kill(p, 'SIGWINCH');
+      await sleep(1500);
+    }
     const out = process.env.BENCH_SNAPSHOT;
     if (out !== undefined) {
       process.kill(pid, 'SIGUSR2');

@@ -68,6 +68,7 @@ export class Agent {
       onReady: () => {
         releaseYoung();
         settleHeapOnce();
+        this.dataPlane.settled?.();
         this.ready = true;
         log.info({ listeners: this.lastConfig?.listeners.length, clusters: this.lastConfig?.clusters.length }, 'initial configuration applied; ready');
       },

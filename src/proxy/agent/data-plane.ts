@@ -18,6 +18,8 @@ export interface DataPlane {
   listenerPort(name: string): number | undefined;
   /** Counters summed over every worker. */
   statsSnapshot(): Promise<[string, number][]>;
+  /** The first full config is applied: workers may grow their young generation and settle their heap. */
+  settled?(): void;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export class InProcessDataPlane implements DataPlane {
   close(): Promise<void> { return this.proxy.close(); }
 }
 
-type ToWorker = { t: 'apply'; seq: number; config: ProxyConfig } | { t: 'stats'; seq: number };
+type ToWorker = { t: 'apply'; seq: number; config: ProxyConfig } | { t: 'stats'; seq: number } | { t: 'settled' };
 type FromWorker =
   | { t: 'ready' }
   | { t: 'applied'; seq: number; error?: string; ports: Record<string, number> }
@@ -46,6 +48,7 @@ export class WorkerPool implements DataPlane {
   private readonly pending = new Map<number, Pending>();
   private ports: Record<string, number> = {};
   private last: ProxyConfig | undefined;
+  private isSettled = false;
   private seq = 0;
   private closing = false;
 
@@ -70,6 +73,7 @@ export class WorkerPool implements DataPlane {
           this.workers.add(w);
           // A replacement worker starts from the config in force.
           if (this.last !== undefined) w.send({ t: 'apply', seq: 0, config: this.last } satisfies ToWorker);
+          if (this.isSettled) w.send({ t: 'settled' } satisfies ToWorker);
           resolve();
           return;
         }
@@ -116,6 +120,11 @@ export class WorkerPool implements DataPlane {
     if (first?.t === 'applied') this.ports = first.ports;
   }
 
+  settled(): void {
+    this.isSettled = true;
+    for (const w of this.workers) w.send({ t: 'settled' } satisfies ToWorker);
+  }
+
   listenerPort(name: string): number | undefined {
     return this.ports[name];
   }
@@ -140,15 +149,24 @@ export class WorkerPool implements DataPlane {
 
 /** A worker's main: one Proxy applying whatever the primary sends, until the primary disconnects. */
 export function runProxyWorker(): void {
-  // The first configs (clusters, then the listeners once clusters are warm) arrive as large IPC
-  // messages: parsing and compiling them must not leave the nursery grown for an idle worker
-  // (young-generation.ts). Traffic needs listeners, so growth is allowed once some are applied.
+  // The first configs (clusters, then listeners once clusters are warm, then again with their
+  // routes) arrive as large IPC messages: parsing and compiling them must not leave the nursery
+  // grown for an idle worker (young-generation.ts), so growth waits until the primary says the
+  // first full config is in force, and the heap is compacted then (settle-heap.ts). Releasing at
+  // the first listeners instead let the route configuration's message grow it to 2 × 16 MiB.
   const releaseYoung = holdYoungGeneration();
   const proxy = new Proxy();
   const send = (m: FromWorker): void => { process.send?.(m); };
   let queue = Promise.resolve();
   process.on('message', (m: ToWorker) => {
     if (m.t === 'stats') return send({ t: 'stats', seq: m.seq, snapshot: proxy.stats.snapshot() });
+    if (m.t === 'settled') {
+      queue = queue.then(() => {
+        releaseYoung();
+        settleHeapOnce();
+      });
+      return;
+    }
     // Applies run one at a time, in the order the primary sent them.
     queue = queue.then(async () => {
       let error: string | undefined;
@@ -159,10 +177,6 @@ export function runProxyWorker(): void {
       }
       const ports = Object.fromEntries(m.config.listeners.map((l) => [l.name, proxy.listenerPort(l.name) ?? l.port]));
       send({ t: 'applied', seq: m.seq, ports, ...(error !== undefined ? { error } : {}) });
-      if (m.config.listeners.length > 0) {
-        releaseYoung();
-        settleHeapOnce();
-      }
     });
   });
   process.on('disconnect', () => {
