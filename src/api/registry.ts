@@ -130,3 +130,16 @@ export class KindRegistry {
     };
   }
 }
+
+/**
+ * Whether a parse failed only because the object is a Kubernetes kind istio-ts has no schema for
+ * (Deployment, ServiceAccount, ...) outside Istio's API groups. Istio passes over those; a kind
+ * that claims an Istio group (`networking.istio.io/v1 VirtualServce`) is still an error.
+ */
+export function isForeignKind(raw: unknown, res: ParseResult): boolean {
+  if (res.kind || !res.diagnostics.errors.some((e) => e.path === 'kind' && e.message.startsWith('unknown kind'))) return false;
+  const apiVersion = (raw as { apiVersion?: unknown } | null)?.apiVersion;
+  if (typeof apiVersion !== 'string') return false;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return group !== 'istio.io' && !group.endsWith('.istio.io');
+}

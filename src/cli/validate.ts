@@ -1,7 +1,7 @@
 // `istioctl validate -f FILE|DIR|- ...`: validates Istio and Kubernetes YAML/JSON the way istioctl
 // does (same messages, `"FILE" is valid`, `Error: N errors occurred:` and exit 1), but lists every
 // error of every object with its file:line and field path instead of stopping at the first.
-import type { KindRegistry } from '../api/registry.js';
+import { isForeignKind, type KindRegistry } from '../api/registry.js';
 import { defaultRegistry } from '../api/kinds.js';
 import { formatDiagnostic, type Diagnostic } from '../api/diagnostics.js';
 import type { ConfigDocument } from '../config/documents.js';
@@ -91,20 +91,12 @@ function at(doc: ConfigDocument, d: Diagnostic): string {
   return `${objectPrefix(doc.value)}: ${displayName(doc.file)}:${doc.lineOf(d.path)}: ${formatDiagnostic(d)}`;
 }
 
-/** Kinds istio-ts does not serve are not validated unless they claim an Istio API group. */
-function isIstioGroup(value: unknown): boolean {
-  const apiVersion = (value as { apiVersion?: unknown } | null)?.apiVersion;
-  if (typeof apiVersion !== 'string') return false;
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-  return group === 'istio.io' || group.endsWith('.istio.io');
-}
-
 export function validateDocument(doc: ConfigDocument, registry: KindRegistry, namespace: string): { errors: string[]; warnings: string[] } {
   if (doc.error) {
     return { errors: [`failed to decode file ${displayName(doc.file)}:${doc.error.line}: ${doc.error.message}`], warnings: [] };
   }
   const res = registry.parse(doc.value, { source: { file: doc.file, document: doc.index, line: doc.line }, defaultNamespace: namespace });
-  if (!res.kind && res.diagnostics.errors.some((e) => e.path === 'kind' && e.message.startsWith('unknown kind')) && !isIstioGroup(doc.value)) {
+  if (isForeignKind(doc.value, res)) {
     // Istio passes over Kubernetes kinds it has no schema for (Deployment, ServiceAccount, ...).
     return { errors: [], warnings: [] };
   }

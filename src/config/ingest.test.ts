@@ -73,3 +73,10 @@ test('documents reordered while one cannot be read: each object keeps its own la
     assert.deepEqual(mergeFiles([v2]).duplicates, [], `${name}: no duplicates`);
   }
 });
+
+test('Kubernetes kinds istio-ts has no schema for are passed over, as Istio does; unknown kinds in Istio groups stay errors', () => {
+  const text = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 1}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web}\n---\n${we('a', '1.1.1.1')}---\napiVersion: networking.istio.io/v1\nkind: VirtualServce\nmetadata: {name: r}\nspec: {}\n`;
+  const s = ingestFile('mixed.yaml', text, ctx());
+  assert.deepEqual(addresses(s), ['default/a=1.1.1.1']);
+  assert.deepEqual(s.problems.map((p) => [p.code, p.kind, p.line]), [['ISTS_CONFIG_UNKNOWN_KIND', 'VirtualServce', 18]]);
+});

@@ -4,7 +4,7 @@
 // The rule that shapes it: a bad document or object never removes or alters anything else, and an
 // object that becomes invalid keeps its last valid version in force until it is fixed or deleted.
 import { configKey, describeConfig, type Config } from '../api/config.js';
-import type { KindRegistry } from '../api/registry.js';
+import { isForeignKind, type KindRegistry } from '../api/registry.js';
 import type { IstioTsError } from '../shared/errors.js';
 import { parseDocuments } from './documents.js';
 import { problemsOf, type ConfigProblem } from './problems.js';
@@ -60,6 +60,8 @@ export function ingestFile(file: string, text: string, ctx: IngestContext): File
       source: { file, document: doc.index, line: doc.line },
       defaultNamespace: ctx.defaultNamespace,
     });
+    // Istio passes over Kubernetes kinds it has no schema for (a Deployment beside its Service).
+    if (isForeignKind(doc.value, res)) continue;
     problems.push(...problemsOf(doc, res));
     const base = { document: doc.index, ...(doc.item === undefined ? {} : { item: doc.item }), line: doc.line };
     if (res.config) {
