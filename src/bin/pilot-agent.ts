@@ -4,6 +4,8 @@
 // `pilot-agent wait` blocks until the proxy is ready (holdApplicationUntilProxyStarts).
 // Once serving it prints one JSON line with the bound ports (useful with port 0 in tests).
 // Exit codes: 0 drained/quit/ready, 1 fatal error or `wait` timeout, 64 usage error.
+// First: holds V8's young generation while the modules below load (young-generation.ts).
+import '../proxy/agent/young-generation.js';
 import cluster from 'node:cluster';
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { Agent, FlagError, WorkerPool, buildNode, parseProxyFlags, runProxyWorker } from '../proxy/agent/index.js';

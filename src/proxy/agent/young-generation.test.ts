@@ -28,6 +28,14 @@ test('held: the young generation stays at its initial size through a burst and g
   assert.ok(r.after >= 2 * r.held && r.after >= 8 * MiB, JSON.stringify(r));
 });
 
+test('held from import: loading the module holds it until the first hold is released', () => {
+  const r = run(`
+    const before = y.youngGenerationBytes(); burst(); const held = y.youngGenerationBytes();
+    y.holdYoungGeneration()(); burst(); console.log(JSON.stringify({ before, held, after: y.youngGenerationBytes() }));`);
+  assert.ok(r.held <= Math.max(r.before, 2 * MiB), JSON.stringify(r));
+  assert.ok(r.after >= 2 * r.held && r.after >= 8 * MiB, JSON.stringify(r));
+});
+
 test('pinned: release of a hold does not let it grow', () => {
   const r = run(`
     const before = y.youngGenerationBytes(); y.pinYoungGeneration(); const release = y.holdYoungGeneration(); burst(); const held = y.youngGenerationBytes();
