@@ -144,9 +144,11 @@ test('pilot-agent: control plane killed for 5 s → zero failed requests, reconn
     }
   })();
   await cp.stop();
+  const okAtStop = ok;
   // Short: this one runs against the fake control plane; the minute with the real istiod is
   // test/proxy-resilience/control-plane-outage.test.ts.
   await new Promise((r) => setTimeout(r, 5000));
+  const okWhileDown = ok - okAtStop;
   const cp2 = new FakeControlPlane();
   for (const [t, m] of cp.byType) for (const [n, v] of m) cp2.set(t, n, v);
   cp2.set(RDS, 'r1', routeConfig('r1', [{ prefix: '/', cluster: 'b' }]));
@@ -156,6 +158,7 @@ test('pilot-agent: control plane killed for 5 s → zero failed requests, reconn
   running = false;
   await load;
   assert.deepEqual(failures, []);
-  assert.ok(ok > 100, `only ${ok} requests completed`);
+  // Sequential requests, 20 ms apart: ~150 on an idle machine, ~60 on a loaded one.
+  assert.ok(okWhileDown >= 20, `only ${okWhileDown} requests completed while the control plane was down`);
   await waitFor(async () => (await get(port, '/x')).headers['x-backend'] === 'b', 'update after reconnect');
 });
