@@ -122,6 +122,10 @@ test('SIGTERM on a server-side sidecar under load: no started request fails; tra
   await running.started;
   await new Promise((r) => setTimeout(r, 3_000));
   const t = Date.now();
+  // A pod deletion: SIGTERM to the sidecar and, at the same time, its endpoint turns terminating.
+  // Without the second, requests after the proxy exits are refused and only retries (2, each
+  // re-picking the dead host with probability 1/2 up to 6 times) move them, which rarely fails.
+  mesh.markTerminating('httpbin-v1');
   victim.child.kill('SIGTERM');
   const code = await victim.exited;
   const drainedMs = Date.now() - t;

@@ -26,6 +26,8 @@ export interface PodSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly serviceAccount: string;
   readonly ports: readonly number[];
+  /** Being deleted: its endpoint is listed not ready and terminating, as Kubernetes does. */
+  readonly terminating?: boolean;
 }
 
 const ns = (name: string) => `apiVersion: v1
@@ -50,7 +52,7 @@ function endpointSlice(s: ServiceSpec, pods: readonly PodSpec[]): string {
   const backing = pods.filter((p) => p.namespace === s.namespace && p.labels.app === s.selector);
   const ports = s.ports.map((p) => `{name: ${p.name}, port: ${p.targetPort}, protocol: TCP}`);
   const endpoints = backing.map((p) => `  - addresses: [${p.ip}]
-    conditions: {ready: true}
+    conditions: ${p.terminating ? '{ready: false, serving: true, terminating: true}' : '{ready: true}'}
     targetRef: {kind: Pod, name: ${p.name}, namespace: ${p.namespace}}
 `);
   return `apiVersion: discovery.k8s.io/v1

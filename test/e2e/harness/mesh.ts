@@ -123,10 +123,22 @@ export class Mesh {
     return `${this.configDir}-mesh.yaml`;
   }
 
+  private readonly terminating = new Set<string>();
+
+  /**
+   * What Kubernetes does when a pod is deleted, beside sending SIGTERM: its endpoint turns not
+   * ready and terminating in the EndpointSlice, so istiod stops sending traffic to it.
+   */
+  markTerminating(host: string): void {
+    this.terminating.add(host);
+    writeFileSync(join(this.configDir, 'kube.yaml'), kubeYaml(this.kubeServices(), this.pods()));
+  }
+
   private pods(): PodSpec[] {
     const pods: PodSpec[] = this.opts.apps.filter((a) => a.registered !== false).map((a) => ({
       name: a.host, namespace: 'default', ip: this.net.host(a.host).ip,
       labels: { app: a.app, version: a.version ?? 'v1' }, serviceAccount: a.app, ports: [...(a.http ?? [8080]), ...(a.tcp ?? [])],
+      ...(this.terminating.has(a.host) ? { terminating: true } : {}),
     }));
     if (this.opts.ingress) {
       pods.push({ name: 'istio-ingressgateway-e2e', namespace: 'istio-system', ip: this.net.host('ingress').ip, labels: INGRESS_LABELS, serviceAccount: 'istio-ingressgateway-service-account', ports: [80, 31400] });
@@ -134,10 +146,14 @@ export class Mesh {
     return pods;
   }
 
-  private async start(): Promise<void> {
+  private kubeServices(): ServiceSpec[] {
     const services = [...this.services];
     if (this.opts.ingress) services.push({ name: 'istio-ingressgateway', namespace: 'istio-system', clusterIP: '10.96.200.1', ports: [{ name: 'http2', port: 80, targetPort: 80 }, { name: 'tcp', port: 31400, targetPort: 31400 }], selector: 'istio-ingressgateway' });
-    writeFileSync(join(this.configDir, 'kube.yaml'), kubeYaml(services, this.pods()));
+    return services;
+  }
+
+  private async start(): Promise<void> {
+    writeFileSync(join(this.configDir, 'kube.yaml'), kubeYaml(this.kubeServices(), this.pods()));
     for (const [name, text] of Object.entries(this.opts.istio ?? {})) this.writeConfig(name, text);
     if (this.opts.meshConfig !== undefined) writeFileSync(this.meshFile, this.opts.meshConfig);
 
