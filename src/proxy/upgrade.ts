@@ -78,17 +78,15 @@ export class UpgradeTunnel {
     this.cluster = cluster;
     const host = cluster.originalDst === undefined ? cluster.pick() : cluster.pick({ hash: undefined, attempt: 0, destination: restoredDestination(this.down), header: (n) => h.get(n) });
     if (host === undefined) return this.localReply(LocalReplies.noHealthyUpstream);
-    if (cluster.activeConnections >= cluster.maxConnections || cluster.activeRequests >= cluster.maxRequests) {
+    if (cluster.activeRequests >= cluster.maxRequests) {
       cluster.stats.upstream_cx_overflow++;
       return this.localReply(LocalReplies.overflow);
     }
+    if (!cluster.openConnection()) return this.localReply(LocalReplies.overflow);
     this.host = host;
     cluster.activeRequests++;
-    cluster.activeConnections++;
     cluster.stats.upstream_rq_total++;
     cluster.stats.upstream_rq_active++;
-    cluster.stats.upstream_cx_total++;
-    cluster.stats.upstream_cx_active++;
     const up = connect(host.connectOptions());
     this.up = up;
     let connected = false;
@@ -111,9 +109,7 @@ export class UpgradeTunnel {
     });
     up.on('data', (d: Buffer) => this.onUpstreamData(d));
     up.once('close', () => {
-      cluster.activeConnections--;
-      cluster.stats.upstream_cx_active--;
-      cluster.stats.upstream_cx_destroy++;
+      cluster.closeConnection();
       if (!connected) {
         cluster.stats.upstream_cx_connect_fail++;
         return this.localReply(LocalReplies.connectFailure);

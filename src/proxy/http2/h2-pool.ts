@@ -93,16 +93,9 @@ export class H2Pool {
   private maybeConnect(): void {
     const c = this.host.cluster;
     // One connection attempt covers up to maxStreams waiters.
-    if (this.closed || this.connecting * this.maxStreams >= this.pending.length) return;
-    if (c.activeConnections >= c.maxConnections) {
-      c.stats.upstream_cx_overflow++;
-      return;
-    }
+    if (this.closed || this.connecting * this.maxStreams >= this.pending.length || !c.openConnection()) return;
     this.connecting++;
-    c.activeConnections++;
-    c.stats.upstream_cx_total++;
     c.stats.upstream_cx_http2_total++;
-    c.stats.upstream_cx_active++;
     const { address, port } = this.host;
     const session = connect(`http://${address.includes(':') ? `[${address}]` : address}:${port}`, {
       settings: { enablePush: false, initialWindowSize: this.streamWindow },
@@ -137,9 +130,7 @@ export class H2Pool {
     session.once('close', () => {
       clearTimeout(timer);
       conn.usable = false;
-      c.activeConnections--;
-      c.stats.upstream_cx_active--;
-      c.stats.upstream_cx_destroy++;
+      c.closeConnection();
       const i = this.conns.indexOf(conn);
       if (i >= 0) this.conns.splice(i, 1);
       if (!conn.connected) {

@@ -12,6 +12,7 @@ import type { HeaderMutation } from '../router/header-ops.js';
 import type { ResponseStart } from '../upstream/upstream-stream.js';
 import { ChunkedDecoder } from './chunked-decoder.js';
 import { encodeGrpcMessage, httpToGrpcStatus, isGrpcContentType } from './grpc.js';
+import { foldRequestFields } from './request-fields.js';
 import { toOutgoing } from './h2-upstream.js';
 
 const { NGHTTP2_INTERNAL_ERROR } = constants;
@@ -39,29 +40,9 @@ export class H2Stream extends Exchange {
     const ds = this.ds;
     ds.on('error', () => { /* 'close' follows */ });
     ds.once('close', () => this.onDownstreamClose());
-    let path: string | undefined;
-    let authority: string | undefined;
-    let cookies: string | undefined;
     const h = this.headers;
-    const raw = this.raw;
-    h.add('host', '');
-    for (let i = 0; i < raw.length; i += 2) {
-      const k = raw[i];
-      const v = raw[i + 1];
-      if (k.charCodeAt(0) === 0x3a) {
-        if (k === ':method') this.method = v;
-        else if (k === ':path') path = v;
-        else if (k === ':authority') authority = v;
-      } else if (k === 'cookie') {
-        // HTTP/2 may split cookies into several fields; HTTP/1.1 needs one (RFC 9113 §8.2.3).
-        cookies = cookies === undefined ? v : `${cookies}; ${v}`;
-      } else if (k === 'host') {
-        authority ??= v;
-      } else {
-        h.add(k, v);
-      }
-    }
-    if (cookies !== undefined) h.add('cookie', cookies);
+    const { method, path, authority } = foldRequestFields(this.raw, h);
+    if (method !== undefined) this.method = method;
     this.grpc = isGrpcContentType(h.get('content-type'));
     if (path !== undefined) this.target = path;
     if (authority === undefined || authority === '') return this.respondLocally(400, '', 'missing_host_header', undefined, undefined);

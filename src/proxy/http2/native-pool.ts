@@ -108,16 +108,9 @@ export class NativeH2Pool {
   private maybeConnect(): void {
     const c = this.host.cluster;
     // One connection attempt covers up to maxStreams waiters.
-    if (this.closed || this.connecting * this.maxStreams >= this.pending.length) return;
-    if (c.activeConnections >= c.maxConnections) {
-      c.stats.upstream_cx_overflow++;
-      return;
-    }
+    if (this.closed || this.connecting * this.maxStreams >= this.pending.length || !c.openConnection()) return;
     this.connecting++;
-    c.activeConnections++;
-    c.stats.upstream_cx_total++;
     c.stats.upstream_cx_http2_total++;
-    c.stats.upstream_cx_active++;
     // Nagle would hold small frames back for the peer's delayed ACK (tens of ms per request).
     const socket = netConnect(this.host.connectOptions());
     const conn = new NativeH2Connection(this);
@@ -143,9 +136,7 @@ export class NativeH2Pool {
         clearTimeout(timer);
         if (conn.idleTimer !== undefined) clearTimeout(conn.idleTimer);
         conn.usable = false;
-        c.activeConnections--;
-        c.stats.upstream_cx_active--;
-        c.stats.upstream_cx_destroy++;
+        c.closeConnection();
         const i = this.conns.indexOf(conn);
         if (i >= 0) this.conns.splice(i, 1);
         if (!conn.connected) {

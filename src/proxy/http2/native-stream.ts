@@ -12,6 +12,7 @@ import type { ResponseStart } from '../upstream/upstream-stream.js';
 import { ChunkedDecoder } from './chunked-decoder.js';
 import { H2Error } from './frames.js';
 import { encodeGrpcMessage, httpToGrpcStatus, isGrpcContentType } from './grpc.js';
+import { foldRequestFields } from './request-fields.js';
 import type { HpackEncoder } from './hpack.js';
 import type { H2SessionStream, H2StreamListener } from './h2-session-stream.js';
 
@@ -47,28 +48,9 @@ export class NativeH2Stream extends Exchange implements H2StreamListener {
   start(fields: string[], oversize: boolean): void {
     this.ctx.stats.downstream_rq_total++;
     this.begin();
-    let path: string | undefined;
-    let authority: string | undefined;
-    let cookies: string | undefined;
     const h = this.headers;
-    h.add('host', '');
-    for (let i = 0; i < fields.length; i += 2) {
-      const k = fields[i];
-      const v = fields[i + 1];
-      if (k.charCodeAt(0) === 0x3a) {
-        if (k === ':method') this.method = v;
-        else if (k === ':path') path = v;
-        else if (k === ':authority') authority = v;
-      } else if (k === 'cookie') {
-        // HTTP/2 may split cookies into several fields; HTTP/1.1 needs one (RFC 9113 §8.2.3).
-        cookies = cookies === undefined ? v : `${cookies}; ${v}`;
-      } else if (k === 'host') {
-        authority ??= v;
-      } else {
-        h.add(k, v);
-      }
-    }
-    if (cookies !== undefined) h.add('cookie', cookies);
+    const { method, path, authority } = foldRequestFields(fields, h);
+    if (method !== undefined) this.method = method;
     this.grpc = isGrpcContentType(h.get('content-type'));
     if (path !== undefined) this.target = path;
     if (oversize || h.size > this.ctx.maxHeaders + 1) return this.respondLocally(431, '', 'header_overflow', undefined, undefined);

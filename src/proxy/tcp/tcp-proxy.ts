@@ -77,16 +77,12 @@ export class TcpProxySession {
       this.close();
       return;
     }
-    if (c.activeConnections >= c.maxConnections) {
-      c.stats.upstream_cx_overflow++;
+    if (!c.openConnection()) {
       this.close();
       return;
     }
     this.attempts++;
     this.host = host;
-    c.activeConnections++;
-    c.stats.upstream_cx_total++;
-    c.stats.upstream_cx_active++;
     const up = connect({ ...host.connectOptions(), allowHalfOpen: true });
     this.upstream = up;
     let connected = false;
@@ -102,9 +98,7 @@ export class TcpProxySession {
     });
     up.once('close', () => {
       clearTimeout(timer);
-      c.activeConnections--;
-      c.stats.upstream_cx_active--;
-      c.stats.upstream_cx_destroy++;
+      c.closeConnection();
       if (this.upstream !== up) return;
       this.upstream = undefined;
       if (!connected && !this.closed) {

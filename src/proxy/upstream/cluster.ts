@@ -91,15 +91,8 @@ export class Host {
 
   private maybeConnect(): void {
     const c = this.cluster;
-    if (this.connecting >= this.pending.length) return;
-    if (c.activeConnections >= c.maxConnections) {
-      c.stats.upstream_cx_overflow++;
-      return;
-    }
+    if (this.connecting >= this.pending.length || !c.openConnection()) return;
     this.connecting++;
-    c.activeConnections++;
-    c.stats.upstream_cx_total++;
-    c.stats.upstream_cx_active++;
     const conn = new UpstreamConnection(this, this.address, this.port, (cx) => {
       clearTimeout(timer);
       this.connecting--;
@@ -116,9 +109,7 @@ export class Host {
 
   private onClosed(conn: UpstreamConnection, _hadReceiver: boolean, connected: boolean): void {
     const c = this.cluster;
-    c.activeConnections--;
-    c.stats.upstream_cx_active--;
-    c.stats.upstream_cx_destroy++;
+    c.closeConnection();
     const i = this.idle.indexOf(conn);
     if (i >= 0) this.idle.splice(i, 1);
     if (!connected) {
@@ -187,6 +178,7 @@ export class Cluster {
   activeRetries = 0;
   private readonly maxRetries: number;
   private readonly retryBudget: { readonly percent: number; readonly min: number } | undefined;
+  /** Connections open or opening, bounded by max_connections (openConnection/closeConnection). */
   activeConnections = 0;
   activeRequests = 0;
   pendingRequests = 0;
@@ -316,6 +308,28 @@ export class Cluster {
     if (this.activeRetries >= limit) return false;
     this.activeRetries++;
     return true;
+  }
+
+  /**
+   * Takes a connection from the max_connections breaker: false when it is full (counted as
+   * upstream_cx_overflow), else the attempt is counted (upstream_cx_total, upstream_cx_active).
+   */
+  openConnection(): boolean {
+    if (this.activeConnections >= this.maxConnections) {
+      this.stats.upstream_cx_overflow++;
+      return false;
+    }
+    this.activeConnections++;
+    this.stats.upstream_cx_total++;
+    this.stats.upstream_cx_active++;
+    return true;
+  }
+
+  /** Gives back a connection taken by openConnection, when it closes (or never opened). */
+  closeConnection(): void {
+    this.activeConnections--;
+    this.stats.upstream_cx_active--;
+    this.stats.upstream_cx_destroy++;
   }
 
   /** The host for the next request, or undefined when there is none (503 UH). */
