@@ -67,7 +67,7 @@ function varintSize(n: number): number {
 }
 
 /** Size of a length-delimited field (tag + length + body) with a body of `len` bytes. */
-function fieldSize(id: number, len: number): number {
+export function fieldSize(id: number, len: number): number {
   return varintSize((id << 3) | LEN) + varintSize(len) + len;
 }
 
@@ -76,7 +76,7 @@ function stringSize(id: number, s: string): number {
   return s === '' ? 0 : fieldSize(id, Buffer.byteLength(s));
 }
 
-class Writer {
+export class Writer {
   pos = 0;
   constructor(readonly buf: Buffer) {}
 

@@ -8,33 +8,17 @@
 import { createHash, hash } from 'node:crypto';
 import { encodeMessage, lookupMessageType, TypeUrl, type RouteConfiguration, type VirtualHost } from '../../xds-api/index.js';
 import type { GeneratedResource } from '../generator.js';
+import { fieldSize, Writer } from '../wire.js';
 
 const RC = lookupMessageType(TypeUrl.RouteConfiguration);
 const VHOSTS_FIELD = RC?.fields.virtual_hosts?.id;
 const NAME_FIELD = RC?.fields.name?.id;
-if (VHOSTS_FIELD !== 2 || NAME_FIELD !== 1 || Object.values(RC!.fields).some((f) => f.id !== 1 && f.id !== 2 && f.id < 3)) {
+/** RouteConfiguration.virtual_hosts, checked against the descriptor below. */
+const VIRTUAL_HOSTS = 2;
+if (VHOSTS_FIELD !== VIRTUAL_HOSTS || NAME_FIELD !== 1 || Object.values(RC!.fields).some((f) => f.id !== 1 && f.id !== 2 && f.id < 3)) {
   throw new Error('route-encode: RouteConfiguration is expected to number name 1 and virtual_hosts 2');
 }
 const VHOST_TYPE = 'envoy.config.route.v3.VirtualHost';
-const VHOST_TAG = (2 << 3) | 2;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(buf: Buffer, pos: number, n: number): number {
-  while (n >= 0x80) {
-    buf[pos++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  buf[pos++] = n;
-  return pos;
-}
 
 /** Reads a varint at `pos`: [value, next position]. */
 function readVarint(buf: Uint8Array, pos: number): [number, number] {
@@ -111,21 +95,18 @@ export function encodeRouteConfiguration(rc: RouteConfiguration, memo: VirtualHo
     }
     keys[i] = key;
     parts[i] = b;
-    size += 1 + varintSize(b.length) + b.length;
+    size += fieldSize(VIRTUAL_HOSTS, b.length);
   });
   const out = Buffer.allocUnsafe(size);
-  let pos = 0;
+  const w = new Writer(out);
   out.set(rest.subarray(0, nameEnd), 0);
-  pos = nameEnd;
+  w.pos = nameEnd;
   parts.forEach((b, i) => {
-    out[pos++] = VHOST_TAG;
-    pos = writeVarint(out, pos, b.length);
-    out.set(b, pos);
+    w.bytes(VIRTUAL_HOSTS, b);
     // Remember a view into this configuration rather than the freshly encoded copy.
-    if (fresh[i]) memo.put(keys[i], out.subarray(pos, pos + b.length));
-    pos += b.length;
+    if (fresh[i]) memo.put(keys[i], out.subarray(w.pos - b.length, w.pos));
   });
-  out.set(rest.subarray(nameEnd), pos);
+  out.set(rest.subarray(nameEnd), w.pos);
   return {
     name: rc.name ?? '',
     version: createHash('sha256').update(out).digest('base64url').slice(0, 16),
