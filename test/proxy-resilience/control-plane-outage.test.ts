@@ -16,6 +16,7 @@ import { echoBackend, get } from '../../src/proxy/testing.js';
 import { startIstiod, type IstiodProcess } from '../istiod/harness.js';
 import { httpGet, startAgent } from '../proxy-xds/agent-process.js';
 import { freePort, waitFor } from '../proxy-xds/fake-control-plane.js';
+import { egressSidecar, loopbackService } from '../proxy-xds/mesh-yaml.js';
 
 const OUTAGE_MS = 60_000;
 const RATE_PER_S = 25;
@@ -26,35 +27,12 @@ after(async () => {
 });
 
 function mesh(egress: number, v1: number, v2: number, routeTo: 'reviews' | 'reviews-v2'): string {
-  const svc = (name: string, ip: string, port: number) => `
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: default}
-spec:
-  clusterIP: ${ip}
-  ports: [{name: http, port: ${egress}, targetPort: 9080}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: ${name}-1, namespace: default, labels: {kubernetes.io/service-name: ${name}}}
-addressType: IPv4
-ports: [{name: http, port: ${port}, protocol: TCP}]
-endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-`;
+  const svc = (name: string, ip: string, port: number) => loopbackService(name, ip, egress, port);
   return `apiVersion: v1
 kind: Namespace
 metadata: {name: default}
 ---${svc('reviews', '10.96.0.10', v1)}---${svc('reviews-v2', '10.96.0.11', v2)}---
-apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: {name: default, namespace: default}
-spec:
-  egress:
-  - port: {number: ${egress}, protocol: HTTP, name: http}
-    bind: 127.0.0.1
-    captureMode: NONE
-    hosts: ["./*"]
----
+${egressSidecar(egress)}---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: reviews, namespace: default}

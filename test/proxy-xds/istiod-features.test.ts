@@ -13,6 +13,7 @@ import { get } from '../../src/proxy/testing.js';
 import { startIstiod } from '../istiod/harness.js';
 import { httpGet, startAgent } from './agent-process.js';
 import { freePort, waitFor } from './fake-control-plane.js';
+import { egressSidecar } from './mesh-yaml.js';
 
 interface Hit { backend: string; url: string; host: string }
 
@@ -84,16 +85,7 @@ metadata: {name: default}
 ---${pod('reviews-a', '127.0.0.2', 'app: reviews, version: v1')}${pod('reviews-b', '127.0.0.3', 'app: reviews, version: v1')}${pod('reviews-c', '127.0.0.4', 'app: reviews, version: v2')}
 ${pod('ratings-a', '127.0.0.5', 'app: ratings')}${pod('ratings-b', '127.0.0.7', 'app: ratings')}${pod('mirror-a', '127.0.0.8', 'app: mirror')}
 ${service('reviews', '10.96.0.10', egress, bp, ['127.0.0.2', '127.0.0.3', '127.0.0.4'])}${service('ratings', '10.96.0.11', egress, bp, ['127.0.0.5', '127.0.0.7'])}${service('mirror', '10.96.0.12', egress, bp, ['127.0.0.8'])}
-apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: {name: default, namespace: default}
-spec:
-  egress:
-  - port: {number: ${egress}, protocol: HTTP, name: http}
-    bind: 127.0.0.1
-    captureMode: NONE
-    hosts: ["./*"]
----
+${egressSidecar(egress)}---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: reviews, namespace: default}

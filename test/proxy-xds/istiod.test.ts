@@ -11,6 +11,7 @@ import { echoBackend, get } from '../../src/proxy/testing.js';
 import { startIstiod } from '../istiod/harness.js';
 import { httpGet, startAgent } from './agent-process.js';
 import { freePort, waitFor } from './fake-control-plane.js';
+import { egressSidecar, loopbackService } from './mesh-yaml.js';
 
 const cleanup: Array<() => unknown> = [];
 after(async () => {
@@ -24,35 +25,12 @@ test('istiod + pilot-agent: a VirtualService routes a request through the proxy 
   const egress = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'istio-ts-agent-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const svc = (name: string, ip: string, port: number) => `
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}, namespace: default}
-spec:
-  clusterIP: ${ip}
-  ports: [{name: http, port: ${egress}, targetPort: 9080}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: ${name}-1, namespace: default, labels: {kubernetes.io/service-name: ${name}}}
-addressType: IPv4
-ports: [{name: http, port: ${port}, protocol: TCP}]
-endpoints: [{addresses: [127.0.0.1], conditions: {ready: true}}]
-`;
+  const svc = (name: string, ip: string, port: number) => loopbackService(name, ip, egress, port);
   writeFileSync(join(dir, 'mesh.yaml'), `apiVersion: v1
 kind: Namespace
 metadata: {name: default}
 ---${svc('reviews', '10.96.0.10', v1.port)}---${svc('reviews-v2', '10.96.0.11', v2.port)}---
-apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: {name: default, namespace: default}
-spec:
-  egress:
-  - port: {number: ${egress}, protocol: HTTP, name: http}
-    bind: 127.0.0.1
-    captureMode: NONE
-    hosts: ["./*"]
----
+${egressSidecar(egress)}---
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata: {name: reviews, namespace: default}
