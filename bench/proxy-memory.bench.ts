@@ -10,7 +10,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { CAPTURED_HOST, capturedConfig, describe, serveResources, smallConfig, t
 import { nginxBackendConf } from './proxy/peers.js';
 import { childPids, cpuSeconds, median, sleep, start, stop, waitForPort, type Proc } from './proxy/procs.js';
 import { sidecarConfig } from './proxy/sidecar-capture.js';
+import { freePort } from './proxy/free-port.js';
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const SERVICES = env('BENCH_SERVICES', 1000);
@@ -28,16 +28,6 @@ const ONLY = process.env.BENCH_ONLY?.split(',');
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fromSource = import.meta.url.endsWith('.ts');
 const AGENT = fromSource ? ['--import', 'tsx', join(here, '../src/bin/pilot-agent.ts')] : [join(here, '../src/bin/pilot-agent.js')];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function status(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   try {

@@ -7,29 +7,19 @@
 // BENCH_ONLY, BENCH_PROTOCOLS (0 = skip the protocol rows, only = run just them).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { haproxyConf, istioTsBootstrap, nginxBackendConf, nginxProxyConf } from './proxy/peers.js';
 import { printProtocolRows, protocolRows, type ProtoRow } from './proxy/protocols.js';
 import { cpuSeconds, median, peakRssMiB, sleep, start, stop, waitForPort, type Proc } from './proxy/procs.js';
+import { freePort } from './proxy/free-port.js';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RATE = 1000;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const distRoot = join(here, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -8,28 +8,18 @@
 // (1; workers report their own heap spaces too).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capturedConfig, serveResources } from './memory-xds.js';
 import { childPids, sleep } from './procs.js';
 import { sidecarConfig } from './sidecar-capture.js';
+import { freePort } from './free-port.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
 const here = fileURLToPath(new URL('.', import.meta.url));
 /** BENCH_AGENT: another build's pilot-agent.js (A/B of two checkouts). */
 const AGENT = process.env.BENCH_AGENT ?? join(here, '../../src/bin/pilot-agent.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function kb(pid: number, key: string): number {
   const t = readFileSync(`/proc/${pid}/status`, 'utf8');
