@@ -118,6 +118,18 @@ export interface HttpConnectionManager {
   readonly http2ProtocolOptions?: Http2ProtocolOptions;
   /** Upgrades (e.g. websocket) the HCM lets through; others have their Upgrade header removed. */
   readonly upgradeConfigs?: readonly UpgradeConfig[];
+  /** `normalize_path`, `merge_slashes`, `path_with_escaped_slashes_action`; absent when all are off. */
+  readonly pathNormalization?: PathNormalization;
+}
+
+export type EscapedSlashesAction = 'KEEP_UNCHANGED' | 'REJECT_REQUEST' | 'UNESCAPE_AND_REDIRECT' | 'UNESCAPE_AND_FORWARD';
+
+export interface PathNormalization {
+  /** `normalize_path`: RFC 3986 normalization (Envoy's default when unset: false; Istio sets true unless pathNormalization is NONE). */
+  readonly normalize: boolean;
+  readonly mergeSlashes: boolean;
+  /** Envoy's default (IMPLEMENTATION_SPECIFIC_DEFAULT) is KEEP_UNCHANGED. */
+  readonly escapedSlashes: EscapedSlashesAction;
 }
 
 // ── Routes ─────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
 // HTTP filters). Filters are looked up by type URL in registries passed in, never by side effect.
 import { TypeUrl, WellKnownName, anyTypeUrl, decodeAny } from '../../xds-api/index.js';
 import type {
-  CodecType, FilterChain, FilterChainMatch, Http2ProtocolOptions, HttpConnectionManager, HttpFilterConfig, ListenerConfig, ServerHeaderTransformation, TcpProxy, UpgradeConfig,
+  CodecType, EscapedSlashesAction, FilterChain, FilterChainMatch, Http2ProtocolOptions, HttpConnectionManager, HttpFilterConfig, ListenerConfig, PathNormalization, ServerHeaderTransformation, TcpProxy, UpgradeConfig,
 } from '../config/types.js';
 import { at, cidr, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
 import { decodeRouteConfiguration } from './decode-route.js';
@@ -193,8 +193,23 @@ export function decodeHcm(h: any, field: string, reg: FilterRegistries = DEFAULT
   const sht: string = h.server_header_transformation ?? 'OVERWRITE';
   if (!SERVER_HEADER.has(sht)) fail(at(field, 'server_header_transformation'), `unknown value ${sht}`);
   if (sht !== 'OVERWRITE') out.serverHeaderTransformation = sht as ServerHeaderTransformation;
+  const paths = pathNormalization(h, field);
+  if (paths !== undefined) out.pathNormalization = paths;
   Object.assign(out, decodeHttpFilters(h.http_filters ?? [], at(field, 'http_filters'), reg));
   return out;
+}
+
+const ESCAPED_SLASHES: ReadonlySet<string> = new Set(['IMPLEMENTATION_SPECIFIC_DEFAULT', 'KEEP_UNCHANGED', 'REJECT_REQUEST', 'UNESCAPE_AND_REDIRECT', 'UNESCAPE_AND_FORWARD']);
+
+/** The HCM's path transformations; undefined when none is on (Envoy's defaults). */
+function pathNormalization(h: any, field: string): PathNormalization | undefined {
+  const normalize = wrapped<boolean>(h.normalize_path) === true;
+  const mergeSlashes = h.merge_slashes === true;
+  const action: string = h.path_with_escaped_slashes_action ?? 'IMPLEMENTATION_SPECIFIC_DEFAULT';
+  if (!ESCAPED_SLASHES.has(action)) fail(at(field, 'path_with_escaped_slashes_action'), `unknown value ${action}`);
+  const escapedSlashes = action === 'IMPLEMENTATION_SPECIFIC_DEFAULT' ? 'KEEP_UNCHANGED' : (action as EscapedSlashesAction);
+  if (!normalize && !mergeSlashes && escapedSlashes === 'KEEP_UNCHANGED') return undefined;
+  return { normalize, mergeSlashes, escapedSlashes };
 }
 
 function decodeHttpFilters(filters: readonly any[], field: string, reg: FilterRegistries): Partial<HttpConnectionManager> {
