@@ -101,6 +101,8 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   private timerArmed = false;
   private timeoutMs = 0;
   deadline = 0;
+  /** Slot on the shared CoarseTimers while the timeout is armed; -1 otherwise. */
+  timerSlot = -1;
   /** Retries, hashing, mirrors, per-route filter configs: set only for routes that have any. */
   private policies: RoutePolicies | undefined;
   private retry: RetryRun | undefined;

@@ -19,6 +19,8 @@ export class RetryRun implements Deadline {
   holdsRetry = false;
   private armed = false;
   deadline = 0;
+  /** Slot on the shared CoarseTimers while the per-try timeout is armed; -1 otherwise. */
+  timerSlot = -1;
   /** URX (limit reached) or UO (retry overflow), added to the request's response flags. */
   flag = '';
 
