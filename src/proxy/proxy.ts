@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ClusterConfig, FilterChain, HttpConnectionManager, ListenerConfig, ProxyConfig } from './config/types.js';
 import { CoarseTimers } from './coarse-timers.js';
 import type { AccessRecord, HcmContext } from './hcm-context.js';
-import { createH2Server } from './http2/index.js';
+import { H2CodecStats, createH2Server, registerClusterH2Stats } from './http2/index.js';
 import { serveConnection, type ChainRuntime, type DownstreamHandle } from './listener/dispatch.js';
 import { compileChainMatch, selectFilterChain, type CompiledChainMatch } from './listener/filter-chain-match.js';
 import { inspectConnection, listenerStats, planListenerFilters, type Inspected, type ListenerFilterPlan } from './listener/listener-filters.js';
@@ -97,7 +97,10 @@ export class Proxy {
 
   private newCluster(c: ClusterConfig): Cluster {
     const outlier = c.outlierDetection === undefined ? undefined : this.stats.group(`cluster.${c.name}.outlier_detection`, () => new OutlierStats());
-    return new Cluster(c, this.stats.cluster(c.name), Math.random, outlier);
+    const stats = this.stats.cluster(c.name);
+    const proto = c.httpProtocolOptions?.upstreamProtocol;
+    if (proto !== undefined && proto !== 'HTTP1') registerClusterH2Stats(stats, this.stats.group(`cluster.${c.name}.http2`, () => new H2CodecStats()));
+    return new Cluster(c, stats, Math.random, outlier);
   }
 
   private chainRuntime(fc: FilterChain, inline: Map<HttpConnectionManager, RouteTable>): ChainRuntime {
@@ -108,7 +111,7 @@ export class Proxy {
     const h = fc.httpConnectionManager;
     if (h === undefined) throw new Error(`filter chain ${fc.name ?? ''} has neither httpConnectionManager nor tcpProxy`);
     const hcm = this.hcmContext(h, inline);
-    return { kind: 'http', hcm, codec: h.codecType ?? 'AUTO', h2: createH2Server(hcm, h.http2ProtocolOptions) };
+    return { kind: 'http', hcm, codec: h.codecType ?? 'AUTO', h2: createH2Server(hcm, h.http2ProtocolOptions, this.stats.group('http2', () => new H2CodecStats())) };
   }
 
   private hcmContext(h: HttpConnectionManager, inline: Map<HttpConnectionManager, RouteTable>): HcmContext {

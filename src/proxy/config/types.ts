@@ -78,6 +78,23 @@ export interface Http2ProtocolOptions {
   readonly initialStreamWindowSize?: number;
   /** Envoy default 268435456 (256 MiB). */
   readonly initialConnectionWindowSize?: number;
+  /** Flood limits; Envoy defaults 10000, 1000, 1, 100, 10. */
+  readonly maxOutboundFrames?: number;
+  readonly maxOutboundControlFrames?: number;
+  readonly maxConsecutiveInboundFramesWithEmptyPayload?: number;
+  readonly maxInboundPriorityFramesPerStream?: number;
+  readonly maxInboundWindowUpdateFramesPerDataFrameSent?: number;
+  /** `connection_keepalive`: PINGs, and the connection aborted when one goes unanswered. */
+  readonly connectionKeepalive?: Http2Keepalive;
+}
+
+/** `KeepaliveSettings`: `timeoutMs` required; interval 0 sends no interval PINGs. */
+export interface Http2Keepalive {
+  readonly intervalMs?: number;
+  readonly timeoutMs: number;
+  /** Envoy default 15 (percent). */
+  readonly intervalJitterPercent?: number;
+  readonly connectionIdleIntervalMs?: number;
 }
 
 export type CodecType = 'AUTO' | 'HTTP1' | 'HTTP2';

@@ -33,6 +33,9 @@ export class H2SessionStream {
   remoteClosed = false;
   localClosed = false;
   closedState = false;
+  /** Server: when the peer opened it, and whether we answered (Rapid Reset accounting). */
+  openedAt = 0;
+  responded = false;
   queue: Buffer[] | undefined;
   queued = 0;
   private endPending = false;
@@ -83,6 +86,7 @@ export class H2SessionStream {
 
   sendHeaders(fields: FieldWriter, endStream: boolean): void {
     if (this.localClosed || this.closedState) return;
+    this.responded = true;
     this.session.sendHeaders(this.id, fields, endStream);
     if (endStream) this.localDone();
   }

@@ -10,7 +10,9 @@ import {
   goawayFrame, settingsFrame, writeFrameHeader,
 } from './frames.js';
 import { HpackDecoder, HpackEncoder, HpackError } from './hpack.js';
+import { ENVOY_FLOOD_LIMITS, FloodGuard, H2CodecStats, PREMATURE_RESET_LIFETIME_MS, type FloodLimits } from './h2-flood.js';
 import { H2SessionStream, validateFields } from './h2-session-stream.js';
+import { Keepalive, type KeepaliveOptions } from './h2-keepalive.js';
 
 export interface H2SessionOptions {
   /** Streams the peer may open (server) — our SETTINGS_MAX_CONCURRENT_STREAMS. */
@@ -20,6 +22,11 @@ export interface H2SessionOptions {
   readonly connectionWindow: number;
   /** SETTINGS_MAX_HEADER_LIST_SIZE; larger header lists reach the listener flagged `oversize`. */
   readonly maxHeaderListSize: number;
+  /** Flood limits (default Envoy's) and the `http2.*` counters they and resets count in. */
+  readonly flood?: FloodLimits;
+  readonly stats?: H2CodecStats;
+  /** `connection_keepalive`: PINGs on an interval, the connection aborted when one goes unanswered. */
+  readonly keepalive?: KeepaliveOptions;
 }
 
 export interface H2SessionListener {
@@ -30,6 +37,8 @@ export interface H2SessionListener {
   onGoaway?(lastStreamId: number, code: number): void;
   /** A stream closed (both ends done, or reset): its slot is free. */
   onStreamClosed?(s: H2SessionStream): void;
+  /** Server: the connection is being closed for too many premature (Rapid Reset) stream resets. */
+  onPrematureResets?(): void;
   onClose(): void;
 }
 
@@ -72,6 +81,8 @@ export class H2Session {
   /** Streams waiting for connection window, and streams that asked to hear when writable again. */
   readonly windowBlocked = new Set<H2SessionStream>();
   readonly wantWritable = new Set<H2SessionStream>();
+  readonly guard: FloodGuard;
+  private readonly keepalive: Keepalive | undefined;
 
   constructor(
     readonly socket: Socket, readonly isServer: boolean, readonly opts: H2SessionOptions,
@@ -79,6 +90,8 @@ export class H2Session {
   ) {
     this.nextStreamId = isServer ? 2 : 1;
     this.prefaceLeft = isServer ? PREFACE.length : 0;
+    this.guard = new FloodGuard(opts.flood ?? ENVOY_FLOOD_LIMITS, opts.stats ?? new H2CodecStats());
+    this.keepalive = opts.keepalive === undefined ? undefined : new Keepalive(this, opts.keepalive);
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('drain', () => this.notifyWritable());
     socket.on('error', () => { /* 'close' follows */ });
@@ -125,7 +138,7 @@ export class H2Session {
 
   /** A frame header and a payload (copied). */
   emitFrame(type: number, flags: number, id: number, payload: Buffer | undefined): void {
-    if (this.closed) return;
+    if (this.closed || this.flooded(type, flags)) return;
     const len = payload === undefined ? 0 : payload.length;
     const at = this.reserve(FRAME_HEADER + len);
     writeFrameHeader(this.obuf, at, len, type, flags, id);
@@ -133,10 +146,26 @@ export class H2Session {
   }
 
   emitU32(type: number, flags: number, id: number, v: number): void {
-    if (this.closed) return;
+    if (this.closed || this.flooded(type, flags)) return;
     const at = this.reserve(FRAME_HEADER + 4);
     writeFrameHeader(this.obuf, at, 4, type, flags, id);
     this.obuf.writeUInt32BE(v, at + FRAME_HEADER);
+  }
+
+  /**
+   * Counts an outbound frame; true when the peer has let too many pile up (it does not read, or
+   * keeps asking for PING/SETTINGS ACKs and RST_STREAMs): the connection is dropped at once, as
+   * nothing more can usefully be queued to it.
+   */
+  private flooded(type: number, flags: number): boolean {
+    const g = this.guard;
+    if (type === T.DATA) g.outboundDataFrames++;
+    const control = type === T.RST_STREAM || type === T.PING || (type === T.SETTINGS && (flags & ACK) !== 0);
+    if (g.queued(control) === undefined) return false;
+    this.closed = true;
+    this.olen = 0;
+    this.socket.destroy();
+    return true;
   }
 
   readonly flush = (): void => {
@@ -148,7 +177,8 @@ export class H2Session {
     const out = Buffer.allocUnsafe(n);
     this.obuf.copy(out, 0, 0, n);
     if (this.obuf.length > 4 * OUT_INITIAL) this.obuf = Buffer.allocUnsafe(OUT_INITIAL);
-    this.socket.write(out);
+    this.guard.handedToSocket();
+    this.socket.write(out, this.guard.written);
     if (!this.socket.writableNeedDrain && this.wantWritable.size > 0) this.notifyWritable();
   };
 
@@ -172,6 +202,7 @@ export class H2Session {
 
   /** Opens a stream (client) with a request head; the caller owns the returned stream. */
   request(fields: (enc: HpackEncoder) => void, endStream: boolean): H2SessionStream {
+    this.keepalive?.beforeNewStream();
     const id = this.nextStreamId;
     this.nextStreamId += 2;
     const s = new H2SessionStream(this, id);
@@ -191,6 +222,7 @@ export class H2Session {
     const len = block.length - FRAME_HEADER;
     const es = endStream ? F.END_STREAM : 0;
     if (len <= this.peerMaxFrame) {
+      if (this.closed || this.flooded(T.HEADERS, 0)) return;
       writeFrameHeader(block, 0, len, T.HEADERS, F.END_HEADERS | es, id);
       this.emit(block);
       return;
@@ -208,6 +240,7 @@ export class H2Session {
 
   rst(s: H2SessionStream, code: number): void {
     if (s.closedState) return;
+    this.guard.stats.tx_reset++;
     this.emitU32(T.RST_STREAM, 0, s.id, code);
     this.closeStream(s);
   }
@@ -221,6 +254,14 @@ export class H2Session {
     this.wantWritable.delete(s);
     if (this.streams.delete(s.id)) this.active--;
     this.listener.onStreamClosed?.(s);
+    // Rapid Reset: streams the peer opens and abandons before any response cost us work each.
+    if (this.isServer && !this.goawaySent && !this.closed && (s.id & 1) === 1) {
+      const premature = !s.responded && performance.now() - s.openedAt <= PREMATURE_RESET_LIFETIME_MS;
+      if (this.guard.streamClosed(premature)) {
+        this.listener.onPrematureResets?.();
+        return this.fail(H2Error.ENHANCE_YOUR_CALM);
+      }
+    }
     if (this.active === 0 && (this.goawaySent || this.goawayReceived)) this.end();
   }
 
@@ -228,6 +269,7 @@ export class H2Session {
   shutdown(): void {
     if (this.goawaySent || this.closed) return;
     this.goawaySent = true;
+    this.guard.stats.goaway_sent++;
     this.emit(goawayFrame(this.lastPeerStream, H2Error.NO_ERROR));
     if (this.active === 0) this.end();
   }
@@ -237,6 +279,7 @@ export class H2Session {
     if (this.closed) return;
     if (!this.goawaySent) {
       this.goawaySent = true;
+      this.guard.stats.goaway_sent++;
       this.emit(goawayFrame(this.lastPeerStream, code));
     }
     this.resetAll(code);
@@ -245,6 +288,7 @@ export class H2Session {
 
   private end(): void {
     if (this.closed) return;
+    this.keepalive?.stop();
     this.flush();
     this.closed = true;
     this.socket.end();
@@ -265,6 +309,7 @@ export class H2Session {
 
   private onSocketClose(): void {
     this.closed = true;
+    this.keepalive?.stop();
     this.resetAll(H2Error.CANCEL);
     this.listener.onClose();
   }
@@ -301,6 +346,8 @@ export class H2Session {
   private onFrame(type: number, flags: number, id: number, p: Buffer): void {
     if (!this.settingsReceived && this.isServer && type !== T.SETTINGS) return this.fail(H2Error.PROTOCOL_ERROR);
     if (this.contStream !== 0 && (type !== T.CONTINUATION || id !== this.contStream)) return this.fail(H2Error.PROTOCOL_ERROR);
+    if (this.keepalive !== undefined) this.keepalive.frameReceived(type, flags, p);
+    if (this.inboundFlood(type, flags, p)) return this.fail(H2Error.ENHANCE_YOUR_CALM);
     switch (type) {
       case T.DATA: return this.onDataFrame(flags, id, p);
       case T.HEADERS: return this.onHeadersFrame(flags, id, p);
@@ -323,6 +370,34 @@ export class H2Session {
     }
   }
 
+  /** Envoy's inbound limits: empty frames in a row, PRIORITY and WINDOW_UPDATE floods. */
+  private inboundFlood(type: number, flags: number, p: Buffer): boolean {
+    const g = this.guard;
+    switch (type) {
+      case T.DATA:
+      case T.HEADERS:
+      case T.CONTINUATION: {
+        const padded = type !== T.CONTINUATION && (flags & F.PADDED) !== 0 && p.length > 0;
+        const n = padded ? p.length - 1 - p[0] : p.length;
+        const endHeaders = type !== T.DATA && (flags & F.END_HEADERS) !== 0;
+        return g.inboundMessageFrame(n, (flags & F.END_STREAM) !== 0, endHeaders) !== undefined;
+      }
+      case T.PRIORITY: return g.inboundPriority() !== undefined;
+      case T.WINDOW_UPDATE: return g.inboundWindowUpdate() !== undefined;
+      default: return false;
+    }
+  }
+
+  /** Sends a PING (keepalive); its ACK comes back through the keepalive. */
+  ping(data: Buffer): void {
+    this.emitFrame(T.PING, 0, 0, data);
+  }
+
+  keepaliveTimeout(): void {
+    this.guard.stats.keepalive_timeout++;
+    this.destroy();
+  }
+
   /** RST_STREAM for a stream we may not even know (refused, or closed). */
   private streamError(id: number, code: number): void {
     const s = this.streams.get(id);
@@ -330,6 +405,7 @@ export class H2Session {
       this.rst(s, code);
       s.listener?.onReset(code, false);
     } else {
+      this.guard.stats.tx_reset++;
       this.emitU32(T.RST_STREAM, 0, id, code);
     }
   }
@@ -443,6 +519,7 @@ export class H2Session {
     const trailers = s.headersReceived;
     if (trailers && (!end || (s.contentLength >= 0 && s.dataReceived !== s.contentLength))) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     const kind = trailers ? 'trailers' : this.isServer ? 'request' : 'response';
+    if (trailers) this.guard.stats.trailers++;
     if (!validateFields(fields, kind)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     if (kind === 'response') {
       const status = fields[1];
@@ -474,6 +551,7 @@ export class H2Session {
     if (this.active >= this.opts.maxConcurrentStreams) return this.streamError(id, H2Error.REFUSED_STREAM);
     if (!validateFields(fields, 'request')) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     const s = new H2SessionStream(this, id);
+    s.openedAt = performance.now();
     if (!this.takeContentLength(s, fields, end)) return this.streamError(id, H2Error.PROTOCOL_ERROR);
     s.headersReceived = true;
     s.remoteClosed = end;
@@ -503,6 +581,7 @@ export class H2Session {
       if (this.isIdle(id)) this.fail(H2Error.PROTOCOL_ERROR);
       return;
     }
+    this.guard.stats.rx_reset++;
     this.closeStream(s);
     s.listener?.onReset(p.readUInt32BE(0), false);
   }

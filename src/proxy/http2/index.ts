@@ -6,6 +6,7 @@ import type { Http2ProtocolOptions } from '../config/types.js';
 import type { HcmContext } from '../hcm-context.js';
 import { h2Codec } from './codec-choice.js';
 import { H2Downstream, type H2Handle } from './h2-downstream.js';
+import type { H2CodecStats } from './h2-flood.js';
 import { NativeH2Downstream } from './native-downstream.js';
 
 export type { H2Handle } from './h2-downstream.js';
@@ -17,6 +18,9 @@ export interface H2Server {
 
 export { h2Codec, type H2Codec } from './codec-choice.js';
 
-export function createH2Server(ctx: HcmContext, opts: Http2ProtocolOptions | undefined): H2Server {
-  return h2Codec() === 'native' ? new NativeH2Downstream(ctx, opts) : new H2Downstream(ctx, opts);
+export { H2CodecStats, registerClusterH2Stats } from './h2-flood.js';
+
+/** `h2Stats`: the `http2.*` counters (flood limits, resets, keepalive) of our codec. */
+export function createH2Server(ctx: HcmContext, opts: Http2ProtocolOptions | undefined, h2Stats?: H2CodecStats): H2Server {
+  return h2Codec() === 'native' ? new NativeH2Downstream(ctx, opts, h2Stats) : new H2Downstream(ctx, opts);
 }

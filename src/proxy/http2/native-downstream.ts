@@ -8,6 +8,7 @@ import type { HcmContext } from '../hcm-context.js';
 import { MAX_WINDOW } from './frames.js';
 import type { H2Handle } from './h2-downstream.js';
 import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_WINDOW_SIZE } from './h2-pool.js';
+import { H2CodecStats, protectionOptions } from './h2-flood.js';
 import { H2Session, type H2SessionOptions } from './h2-session.js';
 import { NativeH2Stream } from './native-stream.js';
 
@@ -31,8 +32,9 @@ class NativeHandle implements H2Handle {
 export class NativeH2Downstream {
   private readonly opts: H2SessionOptions;
 
-  constructor(private readonly ctx: HcmContext, opts: Http2ProtocolOptions | undefined) {
+  constructor(private readonly ctx: HcmContext, opts: Http2ProtocolOptions | undefined, h2Stats = new H2CodecStats()) {
     this.opts = {
+      ...protectionOptions(opts, h2Stats),
       maxConcurrentStreams: opts?.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
       streamWindow: Math.min(opts?.initialStreamWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW),
       connectionWindow: Math.min(opts?.initialConnectionWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW),
@@ -52,6 +54,7 @@ export class NativeH2Downstream {
     let handle: NativeHandle | undefined = undefined;
     const session = new H2Session(socket, true, this.opts, {
       onStream: (s, fields, end, oversize) => new NativeH2Stream(s, end, ctx, remote).start(fields, oversize),
+      onPrematureResets: () => { stats.downstream_rq_too_many_premature_resets++; },
       onClose: () => {
         stats.downstream_cx_active--;
         if (handle !== undefined) onGone(handle);

@@ -9,6 +9,7 @@ import type { Host } from '../upstream/cluster.js';
 import { PendingWaiters } from '../upstream/pending-waiters.js';
 import type { AttemptWaiter } from '../upstream/upstream-stream.js';
 import { MAX_WINDOW } from './frames.js';
+import { clusterH2Stats, protectionOptions } from './h2-flood.js';
 import { H2Session, type H2SessionOptions } from './h2-session.js';
 import { NativeH2UpstreamStream } from './native-upstream.js';
 
@@ -41,6 +42,7 @@ export class NativeH2Pool {
     this.pending = new PendingWaiters(host.cluster);
     this.maxStreams = opts?.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS;
     this.sessionOpts = {
+      ...protectionOptions(opts, clusterH2Stats(host.cluster.stats)),
       maxConcurrentStreams: 0, // we accept no pushed streams
       streamWindow: Math.min(opts?.initialStreamWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW),
       connectionWindow: Math.min(opts?.initialConnectionWindowSize ?? DEFAULT_WINDOW_SIZE, MAX_WINDOW),

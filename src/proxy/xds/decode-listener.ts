@@ -294,6 +294,31 @@ export function http2Options(o: any): Http2ProtocolOptions | undefined {
   if (mcs !== undefined) out.maxConcurrentStreams = mcs;
   if (isw !== undefined) out.initialStreamWindowSize = isw;
   if (icw !== undefined) out.initialConnectionWindowSize = icw;
+  const limits = [
+    ['max_outbound_frames', 'maxOutboundFrames'],
+    ['max_outbound_control_frames', 'maxOutboundControlFrames'],
+    ['max_consecutive_inbound_frames_with_empty_payload', 'maxConsecutiveInboundFramesWithEmptyPayload'],
+    ['max_inbound_priority_frames_per_stream', 'maxInboundPriorityFramesPerStream'],
+    ['max_inbound_window_update_frames_per_data_frame_sent', 'maxInboundWindowUpdateFramesPerDataFrameSent'],
+  ] as const;
+  for (const [wire, key] of limits) {
+    const v = wrapped<number>(o[wire]);
+    if (v !== undefined) out[key] = v;
+  }
+  const ka = o.connection_keepalive;
+  if (ka !== null && ka !== undefined) {
+    const timeoutMs = durationMs(ka.timeout);
+    if (timeoutMs === undefined || timeoutMs < 1) fail('http2_protocol_options.connection_keepalive.timeout', 'is required (at least 1ms)');
+    const intervalMs = durationMs(ka.interval);
+    const idle = durationMs(ka.connection_idle_interval);
+    const jitter = ka.interval_jitter?.value;
+    out.connectionKeepalive = {
+      timeoutMs,
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
+      ...(idle !== undefined ? { connectionIdleIntervalMs: idle } : {}),
+      ...(typeof jitter === 'number' ? { intervalJitterPercent: jitter } : {}),
+    };
+  }
   return out;
 }
 
