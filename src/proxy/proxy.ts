@@ -79,13 +79,17 @@ export class Proxy {
     }
     const eds = new Map((next.endpoints ?? []).map((e) => [e.clusterName, e]));
     const clusters = new Map<string, Cluster>();
+    const warming: Promise<void>[] = [];
     for (const c of next.clusters) {
       const old = this.clusters.get(c.name);
       const cluster = old !== undefined && sameConfig(old.config, c) ? old : this.newCluster(c);
       const cla = eds.get(c.name);
       if (c.type === 'EDS' && cla !== undefined) cluster.setEndpoints(cla);
+      if (cluster !== old && cluster.warming !== undefined) warming.push(cluster.warming);
       clusters.set(c.name, cluster);
     }
+    // New DNS clusters go live after their first resolution (Envoy's warming); the old version serves meanwhile.
+    if (warming.length > 0) await Promise.all(warming);
     // Swap: from here on, new requests see the new version.
     const oldClusters = this.clusters;
     this.config = next;

@@ -37,6 +37,11 @@ export class ClusterStats {
   retry_or_shadow_abandoned = 0;
   membership_total = 0;
   membership_healthy = 0;
+  /** DNS clusters: resolutions started, answered, failed, and answers that changed the hosts. */
+  update_attempt = 0;
+  update_success = 0;
+  update_failure = 0;
+  membership_change = 0;
   upstream_cx_none_healthy = 0;
   upstream_cx_rx_bytes_total = 0;
   upstream_cx_tx_bytes_total = 0;

@@ -368,7 +368,21 @@ export interface Route extends HeaderOps {
 
 // ── Clusters ───────────────────────────────────────────────────────────────────────────────
 
-export type DiscoveryType = 'STATIC' | 'EDS' | 'ORIGINAL_DST';
+export type DiscoveryType = 'STATIC' | 'EDS' | 'ORIGINAL_DST' | 'STRICT_DNS' | 'LOGICAL_DNS';
+/** Envoy's Cluster.DnsLookupFamily (default AUTO: IPv6, falling back to IPv4). */
+export type DnsLookupFamily = 'AUTO' | 'V4_ONLY' | 'V6_ONLY' | 'V4_PREFERRED' | 'ALL';
+
+/** STRICT_DNS / LOGICAL_DNS resolution, durations in ms; Envoy's defaults in the comments. */
+export interface DnsConfig {
+  /** AUTO */ readonly lookupFamily?: DnsLookupFamily;
+  /** 5 s */ readonly refreshRateMs?: number;
+  /** false: when true, a successful answer's (lowest) record TTL sets the next refresh. */
+  readonly respectDnsTtl?: boolean;
+  /** dns_failure_refresh_rate: jittered exponential back-off after a failed resolution; absent: refreshRateMs. */
+  readonly failureRefresh?: { readonly baseIntervalMs: number; readonly maxIntervalMs: number };
+  /** dns_resolvers / dns_resolution_config.resolvers as `ip:port`; absent: the system's servers. */
+  readonly resolvers?: readonly string[];
+}
 export type LbPolicy = 'ROUND_ROBIN' | 'LEAST_REQUEST' | 'RANDOM' | 'RING_HASH' | 'MAGLEV';
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY' | 'DRAINING' | 'TIMEOUT' | 'DEGRADED';
 
@@ -443,6 +457,8 @@ export interface ClusterConfig {
   readonly cleanupIntervalMs?: number;
   /** upstream_bind_config.source_address: the local address upstream connections bind to (Istio: 127.0.0.6 inbound). */
   readonly upstreamBindAddress?: string;
+  /** STRICT_DNS / LOGICAL_DNS: how `loadAssignment`'s hostnames are resolved. */
+  readonly dns?: DnsConfig;
 }
 
 export interface OriginalDstLbConfig {

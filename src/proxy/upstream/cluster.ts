@@ -9,6 +9,7 @@ import { UpstreamConnection } from './connection.js';
 import type { AttemptWaiter } from './upstream-stream.js';
 import { OriginalDstHosts } from './original-dst-hosts.js';
 import { PendingWaiters } from './pending-waiters.js';
+import { DnsHosts } from './dns-hosts.js';
 import { housekeeping } from '../coarse-timers.js';
 
 const DEFAULT_THRESHOLD = 1024;
@@ -43,7 +44,8 @@ export class Host {
   /** The host's HTTP/2 pool when the cluster speaks HTTP/2 upstream (created on first use). */
   multiplexed: { drain(): void } | undefined;
 
-  constructor(readonly cluster: Cluster, readonly address: string, readonly port: number, ep: LbEndpoint) {
+  /** `address` changes only for a LOGICAL_DNS host: its new connections follow the latest answer. */
+  constructor(readonly cluster: Cluster, public address: string, readonly port: number, ep: LbEndpoint) {
     this.pending = new PendingWaiters(cluster);
     this.healthy = isHealthy(ep.healthStatus);
     this.weight = ep.weight ?? 1;
@@ -174,6 +176,8 @@ export class Cluster {
   outlier: OutlierDetector<Host> | undefined;
   /** ORIGINAL_DST clusters: hosts made per downstream destination instead of from endpoints. */
   readonly originalDst: OriginalDstHosts<Host> | undefined;
+  /** STRICT_DNS / LOGICAL_DNS clusters: the resolutions that make the hosts. */
+  private readonly dns: DnsHosts | undefined;
   /** Retries in flight, bounded by max_retries or the retry budget. */
   activeRetries = 0;
   private readonly maxRetries: number;
@@ -211,7 +215,21 @@ export class Cluster {
     }
     const slowStart = this.lbPolicy === 'LEAST_REQUEST' ? config.leastRequestLbConfig?.slowStartConfig : config.roundRobinLbConfig?.slowStartConfig;
     if (slowStart !== undefined || config.type === 'ORIGINAL_DST') this.build();
-    if (config.loadAssignment !== undefined) this.setEndpoints(config.loadAssignment);
+    if (config.type === 'STRICT_DNS' || config.type === 'LOGICAL_DNS') {
+      const la = config.loadAssignment;
+      const cla = (endpoints: LbEndpoint[]): ClusterLoadAssignment => ({ clusterName: config.name, endpoints, ...(la?.overprovisioningFactor !== undefined ? { overprovisioningFactor: la.overprovisioningFactor } : {}) });
+      this.dns = new DnsHosts(config, stats, {
+        setEndpoints: (endpoints) => this.setEndpoints(cla(endpoints)),
+        setLogicalAddress: (address, ep) => {
+          const host = this.lb === undefined ? undefined : this.hosts[0];
+          // Connections already open to the previous address stay in the pool (Envoy's logical host).
+          if (host !== undefined) host.address = address;
+          else this.setEndpoints(cla([{ ...ep, address }]));
+        },
+      });
+    } else if (config.loadAssignment !== undefined) {
+      this.setEndpoints(config.loadAssignment);
+    }
     if (config.type === 'ORIGINAL_DST') {
       this.originalDst = new OriginalDstHosts<Host>(config, {
         makeHost: (address, port) => new Host(this, address, port, { address, port }),
@@ -222,6 +240,11 @@ export class Cluster {
         },
       });
     }
+  }
+
+  /** DNS clusters: settles when every name was resolved (or failed) once; undefined for the others. */
+  get warming(): Promise<void> | undefined {
+    return this.dns?.ready;
   }
 
   /** Makes the balancer, outlier detector and idle sweep, and the hosts of waiting endpoints. */
@@ -339,6 +362,7 @@ export class Cluster {
 
   close(): void {
     this.closed = true;
+    this.dns?.close();
     this.outlier?.close();
     this.originalDst?.close();
     this.stopSweeper?.();

@@ -1,9 +1,9 @@
-// Cluster (CDS) and ClusterLoadAssignment (EDS) → the proxy's cluster config. DNS clusters keep
-// their hostnames as endpoints: the upstream connects by name, so each new connection resolves
-// afresh (LOGICAL_DNS's semantics; STRICT_DNS balances per name rather than per resolved address).
+// Cluster (CDS) and ClusterLoadAssignment (EDS) → the proxy's cluster config. STRICT_DNS and
+// LOGICAL_DNS clusters keep their endpoints' hostnames plus how to resolve them (`dns`): the
+// cluster resolves them off the request path (upstream/dns-hosts.ts).
 import { TypeUrl, decodeAny } from '../../xds-api/index.js';
 import type {
-  ClusterConfig, ClusterLoadAssignment, HealthStatus, Http2ProtocolOptions, LbEndpoint, LbPolicy, UpstreamHttpProtocolOptions,
+  ClusterConfig, ClusterLoadAssignment, DnsConfig, DnsLookupFamily, HealthStatus, Http2ProtocolOptions, LbEndpoint, LbPolicy, UpstreamHttpProtocolOptions,
 } from '../config/types.js';
 import { at, durationMs, fail, socketAddress, wrapped } from './decode-common.js';
 import { http2Options } from './decode-listener.js';
@@ -70,7 +70,12 @@ export function decodeCluster(c: any): DecodedCluster {
       // A STATIC cluster may have no endpoints at all (Istio's BlackHoleCluster): every request gets 503 UH.
       if ((c.load_assignment === null || c.load_assignment === undefined) && type !== 'STATIC') fail('load_assignment', `is required for a ${type} cluster`);
       const la = decodeLoadAssignment(c.load_assignment ?? { cluster_name: c.name, endpoints: [] }, 'load_assignment', type !== 'STATIC');
-      return { config: { ...out, loadAssignment: { ...la, clusterName: c.name } } };
+      if (type === 'STATIC') return { config: { ...out, loadAssignment: { ...la, clusterName: c.name } } };
+      if (type === 'LOGICAL_DNS') {
+        const locs: any[] = c.load_assignment.endpoints ?? [];
+        if (locs.length !== 1 || (locs[0].lb_endpoints ?? []).length !== 1) fail('load_assignment', 'a LOGICAL_DNS cluster must have a single locality_lb_endpoint and a single lb_endpoint');
+      }
+      return { config: { ...out, type, loadAssignment: { ...la, clusterName: c.name }, dns: dnsConfig(c) } };
     }
     case 'ORIGINAL_DST': {
       // Hosts come from each downstream connection's original destination, never from config.
@@ -84,6 +89,44 @@ export function decodeCluster(c: any): DecodedCluster {
     default:
       return fail('type', `${type} clusters are not supported yet`);
   }
+}
+
+const LOOKUP_FAMILIES: ReadonlySet<string> = new Set(['AUTO', 'V4_ONLY', 'V6_ONLY', 'V4_PREFERRED', 'ALL']);
+
+/** The cluster's DNS fields with Envoy's bounds; what Node's c-ares binding cannot do NACKs. */
+function dnsConfig(c: any): DnsConfig {
+  const out: { -readonly [K in keyof DnsConfig]: DnsConfig[K] } = {};
+  const family: string = c.dns_lookup_family ?? 'AUTO';
+  if (!LOOKUP_FAMILIES.has(family)) fail('dns_lookup_family', `${family} is not supported`);
+  if (family !== 'AUTO') out.lookupFamily = family as DnsLookupFamily;
+  const refresh = durationMs(c.dns_refresh_rate);
+  if (refresh !== undefined) {
+    if (refresh <= 1) fail('dns_refresh_rate', 'must be greater than 1ms');
+    out.refreshRateMs = refresh;
+  }
+  if (c.respect_dns_ttl === true) out.respectDnsTtl = true;
+  const f = c.dns_failure_refresh_rate;
+  if (f !== null && f !== undefined) {
+    const base = durationMs(f.base_interval);
+    if (base === undefined) fail('dns_failure_refresh_rate.base_interval', 'is required');
+    if (base <= 1) fail('dns_failure_refresh_rate.base_interval', 'must be greater than 1ms');
+    const max = durationMs(f.max_interval) ?? base * 10;
+    if (max < base) fail('dns_failure_refresh_rate.max_interval', 'must be greater than or equal to base_interval');
+    out.failureRefresh = { baseIntervalMs: base, maxIntervalMs: max };
+  }
+  if (c.use_tcp_for_dns_lookups === true) fail('use_tcp_for_dns_lookups', 'is not supported (UDP only)');
+  if (c.typed_dns_resolver_config !== null && c.typed_dns_resolver_config !== undefined) fail('typed_dns_resolver_config', 'is not supported; use dns_resolvers');
+  const rc = c.dns_resolution_config;
+  if (rc?.dns_resolver_options?.use_tcp_for_dns_lookups === true) fail('dns_resolution_config.dns_resolver_options.use_tcp_for_dns_lookups', 'is not supported (UDP only)');
+  const [field, list]: [string, any[]] = (rc?.resolvers ?? []).length > 0 ? ['dns_resolution_config.resolvers', rc.resolvers] : ['dns_resolvers', c.dns_resolvers ?? []];
+  const servers = list.map((a: any, i: number) => {
+    const { address, port } = socketAddress(a, `${field}[${i}]`);
+    if (!isIp(address)) fail(`${field}[${i}].socket_address.address`, `"${address}" is not an IP address`);
+    const p = port === 0 ? 53 : port;
+    return address.includes(':') ? `[${address}]:${p}` : `${address}:${p}`;
+  });
+  if (servers.length > 0) out.resolvers = servers;
+  return out;
 }
 
 /** idle_timeout and max_requests_per_connection, from HttpProtocolOptions (Istio's way) or the deprecated cluster fields. */

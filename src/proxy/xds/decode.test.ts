@@ -112,7 +112,7 @@ test('decodes clusters (EDS with service_name, circuit breakers, protocol option
     name: 'outbound|443||httpbin.org', type: 'STRICT_DNS',
     load_assignment: { cluster_name: 'outbound|443||httpbin.org', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'httpbin.org', port_value: 443 } } } }] }] },
   }));
-  assert.deepEqual(dns.value!.value, { config: { name: 'outbound|443||httpbin.org', type: 'STATIC', loadAssignment: { clusterName: 'outbound|443||httpbin.org', endpoints: [{ address: 'httpbin.org', port: 443 }] } } });
+  assert.deepEqual(dns.value!.value, { config: { name: 'outbound|443||httpbin.org', type: 'STRICT_DNS', dns: {}, loadAssignment: { clusterName: 'outbound|443||httpbin.org', endpoints: [{ address: 'httpbin.org', port: 443 }] } } });
   const cla = T.endpoints.decode(encodeAny(TypeUrl.ClusterLoadAssignment, {
     cluster_name: 'reviews-eds',
     policy: { overprovisioning_factor: { value: 200 } },
