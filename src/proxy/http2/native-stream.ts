@@ -64,9 +64,12 @@ export class NativeH2Stream extends Exchange implements H2StreamListener {
 
   // ── H2StreamListener ──
 
-  onHeaders(_trailers: string[], endStream: boolean): void {
-    // Request trailers are not forwarded (as with node:http2 before); they end the body.
-    if (endStream) this.onRequestData(Buffer.alloc(0), true);
+  /** Request trailers end the body; HTTP/2 upstreams get them, HTTP/1.1 ones drop them (Envoy's default). */
+  onHeaders(fields: string[], endStream: boolean): void {
+    if (!endStream) return;
+    const t: [string, string][] = [];
+    for (let i = 0; i < fields.length; i += 2) t.push([fields[i], fields[i + 1]]);
+    this.onRequestData(Buffer.alloc(0), true, t.length > 0 ? t : undefined);
   }
 
   onData(data: Buffer, endStream: boolean): void {

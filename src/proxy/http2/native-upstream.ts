@@ -34,6 +34,13 @@ function requestFields(req: OutgoingRequest): (enc: HpackEncoder) => void {
   };
 }
 
+/** Request trailers, without what HTTP/2 forbids. */
+function trailerFields(t: readonly [string, string][]): (enc: HpackEncoder) => void {
+  return (enc) => {
+    for (const [k, v] of t) if (!NOT_FORWARDED.has(k)) enc.field(k, v);
+  };
+}
+
 /** Decoded fields (pseudo-headers skipped) as a header list. */
 function headerList(fields: string[]): RequestHeaders {
   const h = new RequestHeaders();
@@ -132,8 +139,8 @@ export class NativeH2UpstreamStream implements UpstreamStream, H2StreamListener 
     return ok;
   }
 
-  endBody(): void {
-    this.us?.end();
+  endBody(trailers?: readonly [string, string][]): void {
+    this.us?.end(trailers === undefined ? undefined : trailerFields(trailers));
   }
 
   resumeResponse(): void {

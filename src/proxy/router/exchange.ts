@@ -97,6 +97,8 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   private start0 = 0;
   private upstreamStart = 0;
   private queuedBody: Buffer[] | undefined;
+  /** HTTP/2 request trailers, kept for the attempt that is not started yet or a retry. */
+  private requestTrailers: readonly [string, string][] | undefined;
   private responseMutations: HeaderMutation[] | undefined;
   private timerArmed = false;
   private timeoutMs = 0;
@@ -227,7 +229,9 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     this.upstreamStart = performance.now();
     const q = this.queuedBody;
     this.queuedBody = undefined;
-    up.start(this, this, q, this.requestDone);
+    const t = this.requestDone ? this.requestTrailers : undefined;
+    up.start(this, this, q, this.requestDone && t === undefined);
+    if (t !== undefined) up.endBody(t);
     if (q !== undefined && !this.requestDone) this.resumeRequest();
   }
 
@@ -242,9 +246,10 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
 
   // ── request body (from the downstream codec) ────────────────────────────────────────────
 
-  /** Body bytes in `bodyKind` framing; `last` marks the end of the body (`data` may be empty). */
-  onRequestData(data: Buffer, last: boolean): void {
+  /** Body bytes in `bodyKind` framing; `last` marks the end of the body (`data` may be empty), with its trailers. */
+  onRequestData(data: Buffer, last: boolean, trailers?: readonly [string, string][]): void {
     if (this.finished) return;
+    if (trailers !== undefined) this.requestTrailers = trailers;
     if (last) {
       this.requestDone = true;
       this.armTimeout();
@@ -254,7 +259,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     const up = this.upstream;
     if (up !== undefined) {
       if (!up.writeBody(data)) this.pauseRequest();
-      if (last) up.endBody();
+      if (last) up.endBody(this.requestTrailers);
     } else if (this.cluster !== undefined && data.length > 0) {
       (this.queuedBody ??= []).push(data);
       // Hold the client back until a connection exists rather than buffer an unbounded body.

@@ -57,7 +57,8 @@ export interface UpstreamStream {
   start(receiver: UpstreamReceiver, req: OutgoingRequest, body: readonly Buffer[] | undefined, ended: boolean): void;
   /** More request body; false asks the downstream to pause until onUpstreamDrain. */
   writeBody(data: Buffer): boolean;
-  endBody(): void;
+  /** The request body is complete; `trailers` (HTTP/2 request trailers) go to codecs that carry them. */
+  endBody(trailers?: readonly [string, string][]): void;
   resumeResponse(): void;
   /** The exchange completed (or never started): the connection or stream slot goes back to its pool. */
   release(): void;
