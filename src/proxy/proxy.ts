@@ -2,7 +2,7 @@
 // compiled route tables and clusters. `apply` compiles a new version beside the old one and swaps
 // it in only when all of it compiled; unchanged clusters and listeners keep their connections.
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ClusterConfig, FilterChain, HttpConnectionManager, ListenerConfig, ProxyConfig } from './config/types.js';
+import type { ClusterConfig, FilterChain, HttpConnectionManager, LbEndpoint, ListenerConfig, ProxyConfig } from './config/types.js';
 import { CoarseTimers } from './coarse-timers.js';
 import type { AccessRecord, HcmContext } from './hcm-context.js';
 import { H2CodecStats, createH2Server, registerClusterH2Stats } from './http2/index.js';
@@ -64,6 +64,13 @@ export class Proxy {
   listenerPort(name: string): number | undefined {
     const a = this.listeners.get(name)?.server.address();
     return a !== null && typeof a === 'object' ? a.port : undefined;
+  }
+
+  /** STRICT_DNS / LOGICAL_DNS clusters' current hosts, by cluster name (the admin's /clusters). */
+  resolvedEndpoints(): Record<string, readonly LbEndpoint[]> {
+    const out: Record<string, readonly LbEndpoint[]> = {};
+    for (const [name, c] of this.clusters) if (c.resolvedEndpoints !== undefined) out[name] = c.resolvedEndpoints;
+    return out;
   }
 
   /** Compiles and applies `next`; throws (leaving the current config in force) when any part is invalid. */

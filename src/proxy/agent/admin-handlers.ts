@@ -3,7 +3,7 @@
 // /drain_listeners — in Envoy's shapes, so `istioctl proxy-config` and users' scripts work.
 import { logLevels, setLogLevel } from '../../shared/index.js';
 import type { AdminHandler, AdminReply } from '../admin/admin-server.js';
-import type { ClusterLoadAssignment } from '../config/types.js';
+import type { ClusterLoadAssignment, LbEndpoint } from '../config/types.js';
 import { configDump, nodeJson, type DumpContext } from '../xds/config-dump.js';
 
 export interface AgentView extends DumpContext {
@@ -12,6 +12,8 @@ export interface AgentView extends DumpContext {
   serverState(): 'INITIALIZING' | 'LIVE' | 'DRAINING';
   listenerPort(name: string): number | undefined;
   drainListeners(opts: { inboundOnly?: boolean }): Promise<void>;
+  /** STRICT_DNS / LOGICAL_DNS clusters' hosts as resolved (their config holds hostnames). */
+  resolvedEndpoints?(): Promise<Record<string, readonly LbEndpoint[]>>;
   readonly concurrency: number;
   readonly version: string;
 }
@@ -28,18 +30,22 @@ const LEVELS = new Set(['trace', 'debug', 'info', 'warning', 'warn', 'error', 'c
 const PINO: Record<string, string> = { warning: 'warn', critical: 'fatal', off: 'silent' };
 const pinoLevel = (l: string): string => PINO[l] ?? l;
 
-function endpointsOf(a: AgentView, name: string): ClusterLoadAssignment | undefined {
+type Resolved = Record<string, readonly LbEndpoint[]>;
+
+function endpointsOf(a: AgentView, name: string, resolved: Resolved): ClusterLoadAssignment | undefined {
   const c = a.state.activeClusters.get(name)?.resource.value;
   if (c === undefined) return undefined;
+  const dns = resolved[name];
+  if (dns !== undefined) return { clusterName: name, endpoints: dns };
   if (c.config.loadAssignment !== undefined) return c.config.loadAssignment;
   const svc = c.edsServiceName;
   return svc === undefined ? undefined : a.state.endpoints.entries.get(svc)?.resource.value;
 }
 
-function clustersJson(a: AgentView): object {
+function clustersJson(a: AgentView, resolved: Resolved): object {
   const statuses = [...a.state.activeClusters.entries()].map(([name, e]) => {
     const cb = e.resource.value.config.circuitBreakers ?? {};
-    const hosts = (endpointsOf(a, name)?.endpoints ?? []).map((ep) => ({
+    const hosts = (endpointsOf(a, name, resolved)?.endpoints ?? []).map((ep) => ({
       address: { socket_address: { address: ep.address, port_value: ep.port } },
       health_status: { eds_health_status: ep.healthStatus ?? 'HEALTHY' },
       weight: ep.weight ?? 1,
@@ -57,7 +63,7 @@ function clustersJson(a: AgentView): object {
   return { cluster_statuses: statuses };
 }
 
-function clustersText(a: AgentView): string {
+function clustersText(a: AgentView, resolved: Resolved): string {
   let out = '';
   for (const [name, e] of a.state.activeClusters) {
     const cb = e.resource.value.config.circuitBreakers ?? {};
@@ -66,7 +72,7 @@ function clustersText(a: AgentView): string {
     out += `${name}::default_priority::max_pending_requests::${cb.maxPendingRequests ?? 1024}\n`;
     out += `${name}::default_priority::max_requests::${cb.maxRequests ?? 1024}\n`;
     out += `${name}::added_via_api::true\n`;
-    for (const ep of endpointsOf(a, name)?.endpoints ?? []) {
+    for (const ep of endpointsOf(a, name, resolved)?.endpoints ?? []) {
       const h = `${name}::${ep.address}:${ep.port}`;
       const unhealthy = ep.healthStatus === 'UNHEALTHY' || ep.healthStatus === 'DRAINING' || ep.healthStatus === 'TIMEOUT';
       out += `${h}::health_flags::${unhealthy ? '/failed_eds_health' : 'healthy'}\n`;
@@ -81,7 +87,10 @@ function clustersText(a: AgentView): string {
 export function agentAdminHandlers(a: AgentView): Map<string, AdminHandler> {
   const handlers = new Map<string, AdminHandler>();
   handlers.set('/config_dump', (url) => json(configDump(a, { includeEds: url.searchParams.has('include_eds') })));
-  handlers.set('/clusters', (url) => (url.searchParams.get('format') === 'json' ? json(clustersJson(a)) : text(clustersText(a))));
+  handlers.set('/clusters', async (url) => {
+    const resolved = (await a.resolvedEndpoints?.()) ?? {};
+    return url.searchParams.get('format') === 'json' ? json(clustersJson(a, resolved)) : text(clustersText(a, resolved));
+  });
   handlers.set('/listeners', (url) => {
     const rows = [...a.state.activeListeners.values()].map((e) => {
       const l = e.resource.value;

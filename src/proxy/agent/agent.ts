@@ -100,6 +100,7 @@ export class Agent {
       version: this.o.version,
       serverState: () => (this.draining ? 'DRAINING' as const : this.ready ? 'LIVE' as const : 'INITIALIZING' as const),
       listenerPort: (n: string) => this.dataPlane.listenerPort(n),
+      resolvedEndpoints: () => this.dataPlane.resolvedEndpoints(),
       drainListeners: (o: { inboundOnly?: boolean }) => this.drainListeners(o),
     };
     // The built-in endpoints left (/quitquitquit) need a Proxy; with workers an idle one stands in.

@@ -6,7 +6,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../../shared/index.js';
-import type { ProxyConfig } from '../config/types.js';
+import type { LbEndpoint, ProxyConfig } from '../config/types.js';
 import { Proxy } from '../proxy.js';
 import { settleHeapOnce } from './settle-heap.js';
 import { holdYoungGeneration, pinYoungGeneration } from './young-generation.js';
@@ -18,6 +18,8 @@ export interface DataPlane {
   listenerPort(name: string): number | undefined;
   /** Counters summed over every worker. */
   statsSnapshot(): Promise<[string, number][]>;
+  /** DNS clusters' resolved hosts by cluster name (a worker's view: each resolves on its own). */
+  resolvedEndpoints(): Promise<Record<string, readonly LbEndpoint[]>>;
   /** The first full config is applied: workers may grow their young generation and settle their heap. */
   settled?(): void;
   close(): Promise<void>;
@@ -28,14 +30,16 @@ export class InProcessDataPlane implements DataPlane {
   apply(config: ProxyConfig): Promise<void> { return this.proxy.apply(config); }
   listenerPort(name: string): number | undefined { return this.proxy.listenerPort(name); }
   statsSnapshot(): Promise<[string, number][]> { return Promise.resolve(this.proxy.stats.snapshot()); }
+  resolvedEndpoints(): Promise<Record<string, readonly LbEndpoint[]>> { return Promise.resolve(this.proxy.resolvedEndpoints()); }
   close(): Promise<void> { return this.proxy.close(); }
 }
 
-type ToWorker = { t: 'apply'; seq: number; config: ProxyConfig } | { t: 'stats'; seq: number } | { t: 'settled' };
+type ToWorker = { t: 'apply'; seq: number; config: ProxyConfig } | { t: 'stats'; seq: number } | { t: 'hosts'; seq: number } | { t: 'settled' };
 type FromWorker =
   | { t: 'ready' }
   | { t: 'applied'; seq: number; error?: string; ports: Record<string, number> }
-  | { t: 'stats'; seq: number; snapshot: [string, number][] };
+  | { t: 'stats'; seq: number; snapshot: [string, number][] }
+  | { t: 'hosts'; seq: number; hosts: Record<string, readonly LbEndpoint[]> };
 
 interface Pending {
   readonly waiting: Set<Worker>;
@@ -137,6 +141,11 @@ export class WorkerPool implements DataPlane {
     return [...sum].sort(([a], [b]) => a.localeCompare(b));
   }
 
+  async resolvedEndpoints(): Promise<Record<string, readonly LbEndpoint[]>> {
+    const first = (await this.broadcast((seq) => ({ t: 'hosts', seq }))).find((r) => r.t === 'hosts');
+    return first?.t === 'hosts' ? first.hosts : {};
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await Promise.all([...this.workers].map((w) => new Promise<void>((resolve) => {
@@ -160,6 +169,7 @@ export function runProxyWorker(): void {
   let queue = Promise.resolve();
   process.on('message', (m: ToWorker) => {
     if (m.t === 'stats') return send({ t: 'stats', seq: m.seq, snapshot: proxy.stats.snapshot() });
+    if (m.t === 'hosts') return send({ t: 'hosts', seq: m.seq, hosts: proxy.resolvedEndpoints() });
     if (m.t === 'settled') {
       queue = queue.then(() => {
         releaseYoung();

@@ -242,6 +242,11 @@ export class Cluster {
     }
   }
 
+  /** DNS clusters: their hosts as endpoints with the resolved addresses; undefined for the others. */
+  get resolvedEndpoints(): readonly LbEndpoint[] | undefined {
+    return this.dns?.endpoints;
+  }
+
   /** DNS clusters: settles when every name was resolved (or failed) once; undefined for the others. */
   get warming(): Promise<void> | undefined {
     return this.dns?.ready;

@@ -38,6 +38,8 @@ export class DnsHosts {
   private readonly targets: Target[];
   private readonly logical: boolean;
   private closed = false;
+  /** The hosts as endpoints (address resolved), for the admin's /clusters. */
+  endpoints: readonly LbEndpoint[] = [];
 
   constructor(
     private readonly config: ClusterConfig,
@@ -100,6 +102,7 @@ export class DnsHosts {
       const first = addresses[0];
       if (first === undefined || first === before?.[0]) return;
       if (before === undefined || before.length === 0) this.stats.membership_change++;
+      this.endpoints = [{ ...t.ep, address: first }];
       this.owner.setLogicalAddress(first, t.ep);
       return;
     }
@@ -107,6 +110,7 @@ export class DnsHosts {
     this.stats.membership_change++;
     const endpoints: LbEndpoint[] = [];
     for (const x of this.targets) for (const address of x.addresses ?? []) endpoints.push({ ...x.ep, address });
+    this.endpoints = endpoints;
     this.owner.setEndpoints(endpoints);
   }
 }
