@@ -48,3 +48,22 @@ test('servers: the cluster\'s own, else ISTIO_TS_DNS_RESOLVERS, else the system\
   assert.deepEqual(resolverServers(undefined, { ISTIO_TS_DNS_RESOLVERS: '127.0.0.1:5353, [::1]:53' }), ['127.0.0.1:5353', '[::1]:53']);
   assert.equal(resolverServers(undefined, {}), undefined);
 });
+
+test('the hosts file answers before DNS (Kubernetes hostAliases, localhost) and is re-read when it changes', async () => {
+  const { mkdtemp, writeFile, utimes } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { HostsFile } = await import('../../src/proxy/upstream/dns-resolver.js');
+  const path = join(await mkdtemp(join(tmpdir(), 'hosts-')), 'hosts');
+  await writeFile(path, '# comment\n127.0.0.9 Aliased.test other.test # trailing\n::9 aliased.test\n');
+  const r = new DnsResolver([dns.server], new HostsFile(path));
+  const asked = dns.questions.length;
+  assert.deepEqual(await r.resolve('aliased.test', 'V4_ONLY'), { addresses: ['127.0.0.9'], ttlMs: undefined });
+  assert.deepEqual((await r.resolve('aliased.test', 'AUTO')).addresses, ['::9']);
+  assert.deepEqual((await r.resolve('aliased.test', 'ALL')).addresses, ['127.0.0.9', '::9']);
+  assert.equal(dns.questions.length, asked, 'no DNS question for a listed name');
+  assert.deepEqual((await r.resolve('v4.test', 'V4_ONLY')).addresses, ['127.0.0.3'], 'names not listed go to DNS');
+  await writeFile(path, '127.0.0.10 aliased.test\n');
+  await utimes(path, new Date(), new Date(Date.now() + 5000));
+  assert.deepEqual((await r.resolve('aliased.test', 'V4_ONLY')).addresses, ['127.0.0.10']);
+});

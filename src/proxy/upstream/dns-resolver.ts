@@ -1,9 +1,11 @@
 // Asynchronous DNS for STRICT_DNS / LOGICAL_DNS clusters: c-ares queries (`dns.promises.Resolver`,
 // never getaddrinfo on the libuv pool) for A / AAAA with their TTLs, combined per Envoy's
-// dns_lookup_family. A name that does not exist or has no record of the family is a successful
+// dns_lookup_family, after the hosts file (as Envoy's c-ares getaddrinfo: Kubernetes hostAliases,
+// localhost). A name that does not exist or has no record of the family is a successful
 // answer with no addresses (Envoy's c-ares resolver treats NXDOMAIN and NODATA so); anything else
 // (timeout, refused, SERVFAIL) is a failure, and the cluster keeps the hosts it had.
 import { promises as dnsPromises } from 'node:dns';
+import { readFile, stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import type { DnsLookupFamily } from '../config/types.js';
 
@@ -38,13 +40,15 @@ export function resolverServers(own: readonly string[] | undefined, env: NodeJS.
 export class DnsResolver {
   private readonly resolver = new dnsPromises.Resolver({ timeout: QUERY_TIMEOUT_MS, tries: QUERY_TRIES });
 
-  constructor(servers?: readonly string[]) {
+  constructor(servers?: readonly string[], private readonly hosts: HostsFile = systemHosts) {
     if (servers !== undefined) this.resolver.setServers(servers);
   }
 
   /** Resolves `name` per `family`; rejects only when the servers could not answer. */
   async resolve(name: string, family: DnsLookupFamily): Promise<Resolution> {
     if (isIP(name) !== 0) return { addresses: [name], ttlMs: undefined };
+    const listed = pick(await this.hosts.lookup(name), family);
+    if (listed.length > 0) return { addresses: listed, ttlMs: undefined };
     switch (family) {
       case 'V4_ONLY': return this.query(name, 4);
       case 'V6_ONLY': return this.query(name, 6);
@@ -85,6 +89,60 @@ export class DnsResolver {
     }
     return merge([{ addresses: records.map((r) => r.address), ttlMs: records.length === 0 ? undefined : Math.min(...records.map((r) => r.ttl)) * 1000 }]);
   }
+}
+
+interface HostsEntry { readonly v4: string[]; readonly v6: string[] }
+
+function pick(e: HostsEntry | undefined, family: DnsLookupFamily): string[] {
+  if (e === undefined) return [];
+  switch (family) {
+    case 'V4_ONLY': return e.v4;
+    case 'V6_ONLY': return e.v6;
+    case 'AUTO': return e.v6.length > 0 ? e.v6 : e.v4;
+    case 'V4_PREFERRED': return e.v4.length > 0 ? e.v4 : e.v6;
+    case 'ALL': return [...e.v4, ...e.v6];
+  }
+}
+
+/** A hosts file, parsed again only when its mtime changes (checked once per lookup). */
+export class HostsFile {
+  private names = new Map<string, HostsEntry>();
+  private mtimeMs = -1;
+
+  constructor(private readonly path: string) {}
+
+  async lookup(name: string): Promise<HostsEntry | undefined> {
+    try {
+      const m = (await stat(this.path)).mtimeMs;
+      if (m !== this.mtimeMs) {
+        this.names = parseHosts(await readFile(this.path, 'latin1'));
+        this.mtimeMs = m;
+      }
+    } catch {
+      this.names = new Map();
+      this.mtimeMs = -1;
+    }
+    return this.names.get(name.toLowerCase());
+  }
+}
+
+const systemHosts = new HostsFile('/etc/hosts');
+
+function parseHosts(text: string): Map<string, HostsEntry> {
+  const out = new Map<string, HostsEntry>();
+  for (const line of text.split('\n')) {
+    const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    const v = isIP(ip ?? '');
+    if (v === 0) continue;
+    for (const n of names) {
+      const key = n.toLowerCase();
+      let e = out.get(key);
+      if (e === undefined) out.set(key, (e = { v4: [], v6: [] }));
+      const list = v === 4 ? e.v4 : e.v6;
+      if (!list.includes(ip)) list.push(ip);
+    }
+  }
+  return out;
 }
 
 function merge(rs: readonly Resolution[]): Resolution {
