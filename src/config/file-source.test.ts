@@ -1,6 +1,6 @@
 // Real directories, real watching: every wait is bounded and polls for the expected state.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, test } from 'node:test';
@@ -160,4 +160,90 @@ test('a burst of writes within the debounce window yields one snapshot; a remove
   assert.deepEqual(versions, [1], 'one new snapshot for the whole burst');
   await rm(join(dir, 'team'), { recursive: true });
   await waitSnap(src, 'directory removed', (s) => s.size === 0);
+});
+
+test('one watch per directory, not per file; a nested directory created later is watched too', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) files[`ns${i % 3}/w${i}.yaml`] = we(`w${i}`, `10.0.2.${i}`, `ns${i % 3}`);
+  const { dir, src } = await setup(files);
+  assert.equal(src.store.snapshot().size, 30);
+  assert.equal(src.watches, 4, 'the root and three namespace directories');
+  await mkdir(join(dir, 'ns0', 'deep', 'er'), { recursive: true });
+  await writeFile(join(dir, 'ns0', 'deep', 'er', 'x.yaml'), we('x', '10.0.3.1'));
+  await waitSnap(src, 'a file in a new nested directory', (s) => address(s.get(WE, 'default', 'x')) === '10.0.3.1');
+  await until('the new directories watched', () => src.watches === 6);
+  // Written after the new directory was watched: seen through its own watch.
+  await writeFile(join(dir, 'ns0', 'deep', 'er', 'x.yaml'), we('x', '10.0.3.2'));
+  await waitSnap(src, 'an edit in the new directory', (s) => address(s.get(WE, 'default', 'x')) === '10.0.3.2');
+  await rm(join(dir, 'ns0'), { recursive: true });
+  await waitSnap(src, 'the removed tree dropped', (s) => s.size === 20 && s.get(WE, 'default', 'x') === undefined);
+  await until('its watches closed', () => src.watches === 3);
+});
+
+test('a directory renamed into and out of the tree', async () => {
+  const outside = await mkdtemp(join(tmpdir(), 'istio-ts-filesource-out-'));
+  roots.push(outside);
+  await mkdir(join(outside, 'team'));
+  await writeFile(join(outside, 'team', 't.yaml'), we('t', '10.0.4.1'));
+  const { dir, src } = await setup({ 'a.yaml': we('a', '10.0.4.0') });
+  await rename(join(outside, 'team'), join(dir, 'team'));
+  await waitSnap(src, 'moved in', (s) => address(s.get(WE, 'default', 't')) === '10.0.4.1');
+  await until('the moved-in directory watched', () => src.watches === 2);
+  await writeFile(join(dir, 'team', 't.yaml'), we('t', '10.0.4.2'));
+  await waitSnap(src, 'edited after the move', (s) => address(s.get(WE, 'default', 't')) === '10.0.4.2');
+  await rename(join(dir, 'team'), join(outside, 'team2'));
+  await waitSnap(src, 'moved out', (s) => s.get(WE, 'default', 't') === undefined && s.size === 1);
+  await until('its watch closed', () => src.watches === 1);
+});
+
+test("a Kubernetes ConfigMap volume: files linked through ..data, a new version published by swapping it", async () => {
+  // What kubelet's AtomicWriter does: files in a timestamped directory, `..data` links to it, the
+  // visible names link into `..data`; an update writes a new directory and renames a new link over
+  // `..data`, then deletes the old directory.
+  const { dir, src } = await setup();
+  const publish = async (version: string, files: Record<string, string>) => {
+    await mkdir(join(dir, version));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, version, name), text);
+    await symlink(version, join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+  };
+  await publish('..2026_11_22_01', { 'vm.yaml': we('vm', '10.0.5.1'), 'other.yaml': we('other', '10.0.5.9') });
+  await symlink(join('..data', 'vm.yaml'), join(dir, 'vm.yaml'));
+  await symlink(join('..data', 'other.yaml'), join(dir, 'other.yaml'));
+  await waitSnap(src, 'first version', (s) => address(s.get(WE, 'default', 'vm')) === '10.0.5.1' && s.size === 2);
+  await publish('..2026_11_22_02', { 'vm.yaml': we('vm', '10.0.5.2'), 'other.yaml': we('other', '10.0.5.9') });
+  await rm(join(dir, '..2026_11_22_01'), { recursive: true });
+  await waitSnap(src, 'second version', (s) => address(s.get(WE, 'default', 'vm')) === '10.0.5.2');
+  await publish('..2026_11_22_03', { 'vm.yaml': we('vm', '10.0.5.3'), 'other.yaml': we('other', '10.0.5.9') });
+  await rm(join(dir, '..2026_11_22_02'), { recursive: true });
+  const s = await waitSnap(src, 'third version', (x) => address(x.get(WE, 'default', 'vm')) === '10.0.5.3');
+  assert.equal(s.size, 2, 'hidden directories are never read themselves');
+  assert.deepEqual(src.errors(), []);
+});
+
+test('a symlinked file whose target outside the tree is edited in place', async () => {
+  const outside = await mkdtemp(join(tmpdir(), 'istio-ts-filesource-out-'));
+  roots.push(outside);
+  await writeFile(join(outside, 'shared.yaml'), we('shared', '10.0.6.1'));
+  const { dir, src } = await setup({ 'a.yaml': we('a', '10.0.6.0') });
+  await symlink(join(outside, 'shared.yaml'), join(dir, 'shared.yaml'));
+  await waitSnap(src, 'linked', (s) => address(s.get(WE, 'default', 'shared')) === '10.0.6.1');
+  await until("the target's directory watched", () => src.watches === 2);
+  await writeFile(join(outside, 'shared.yaml'), we('shared', '10.0.6.2'));
+  await waitSnap(src, 'target edited', (s) => address(s.get(WE, 'default', 'shared')) === '10.0.6.2');
+  await unlink(join(dir, 'shared.yaml'));
+  await waitSnap(src, 'link removed', (s) => s.get(WE, 'default', 'shared') === undefined);
+  await until("the target's directory no longer watched", () => src.watches === 1);
+});
+
+test('a file that breaks and is then deleted: its error goes with it; another file keeps its own', async () => {
+  const { dir, src } = await setup({ 'sub/good.yaml': we('good', '10.0.7.1') });
+  await writeFile(join(dir, 'sub', 'bad.yaml'), we('bad', 'not an address!'));
+  await writeFile(join(dir, 'worse.yaml'), 'kind: [');
+  const errs = await until('both errors', () => src.errors().length === 2 && src.errors());
+  assert.deepEqual(errs.map((e) => e.file), [join('sub', 'bad.yaml'), 'worse.yaml']);
+  await unlink(join(dir, 'sub', 'bad.yaml'));
+  const left = await until('one error left', () => src.errors().length === 1 && src.errors());
+  assert.deepEqual(left.map((e) => e.file), ['worse.yaml']);
+  assert.equal(address(src.store.snapshot().get(WE, 'default', 'good')), '10.0.7.1');
 });

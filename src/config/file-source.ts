@@ -2,12 +2,12 @@
 // files. Changes are debounced, only the touched files are re-read, and every change ends in one
 // new consistent snapshot in the store. Problems stay visible through `errors()` until fixed.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import { join, relative, resolve, sep } from 'node:path';
 import { defaultRegistry } from '../api/kinds.js';
 import type { KindRegistry } from '../api/registry.js';
 import { istioError } from '../shared/errors.js';
 import { logger } from '../shared/log.js';
+import { DirWatcher } from './dir-watcher.js';
 import { ingestFile, ingestUnreadable, mergeFiles, type FileState } from './ingest.js';
 import { isConfigFile } from './load.js';
 import { formatProblem, type ConfigProblem } from './problems.js';
@@ -54,7 +54,7 @@ export class FileConfigSource {
   private readonly defaultNamespace: string;
   private readonly files = new Map<string, FileState>();
   private duplicates: ConfigProblem[] = [];
-  private watcher?: FSWatcher;
+  private watcher?: DirWatcher;
   private readonly dirty = new Set<string>();
   private timer?: NodeJS.Timeout;
   private firstDirtyAt = 0;
@@ -78,27 +78,15 @@ export class FileConfigSource {
       throw istioError('ISTS_CONFIG_READ', `config directory ${this.dir}: ${(err as Error).message}`, err);
     });
     if (!info.isDirectory()) throw istioError('ISTS_CONFIG_READ', `config directory ${this.dir} is not a directory`);
-    // Watch before the first read so that nothing written meanwhile is missed.
-    const watcher = watch(this.dir, {
-      ignoreInitial: true,
-      // Our own debounce and re-stat coalesce an editor's unlink+add; chokidar's would delay deletes.
-      atomic: false,
-      ignored: (p, stats) => {
-        const rel = relative(this.dir, p);
-        return rel !== '' && (isHidden(rel) || (stats?.isFile() === true && !isConfigFile(p)));
-      },
+    // Watch before the first read so that nothing written meanwhile is missed. One watch per
+    // directory (not per file): 21 instead of ~2,400 at 1,000 services in 20 namespaces.
+    const watcher = new DirWatcher(this.dir, {
+      ignore: isHidden,
+      onChange: (rel) => this.touch(join(this.dir, rel)),
+      onError: (err, rel) => log.error({ err, code: 'ISTS_CONFIG_READ' }, `watching ${join(this.dir, rel)} failed`),
     });
     this.watcher = watcher;
-    watcher.on('all', (_event, path) => this.touch(path));
-    // chokidar drops a file's change events that come within 50 ms of the previous one, which would
-    // lose a quick second save; raw fs.watch events are never throttled, so they mark files too.
-    watcher.on('raw', (_event, evPath, details) => {
-      const watched = (details as { watchedPath?: string } | undefined)?.watchedPath;
-      if (!watched) return;
-      this.touch(typeof evPath === 'string' && evPath !== '' && basename(watched) !== evPath ? join(watched, evPath) : watched);
-    });
-    watcher.on('error', (err) => log.error({ err, code: 'ISTS_CONFIG_READ' }, `watching ${this.dir} failed`));
-    await new Promise<void>((res) => watcher.once('ready', () => res()));
+    await watcher.start();
     await this.resync();
     return this.store.snapshot();
   }
@@ -106,7 +94,7 @@ export class FileConfigSource {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.watcher?.close();
+    this.watcher?.close();
     await this.running;
   }
 
@@ -127,6 +115,11 @@ export class FileConfigSource {
   status(): FileSourceStatus {
     const snap = this.store.snapshot();
     return { dir: this.dir, version: snap.version, files: this.files.size, objects: snap.size, errors: this.errors(), warnings: this.warnings() };
+  }
+
+  /** Open `fs.watch` handles: one per watched directory (plus symlink targets' directories). */
+  get watches(): number {
+    return this.watcher?.watches ?? 0;
   }
 
   private problems(): ConfigProblem[] {
