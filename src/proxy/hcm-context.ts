@@ -1,7 +1,7 @@
 // What a downstream connection needs from the HTTP connection manager's config and the proxy's
 // current state, resolved per request so that a route or cluster update applies to connections
 // already open (as RDS and CDS updates do in Envoy).
-import type { ServerHeaderTransformation } from './config/types.js';
+import type { PathNormalization, ServerHeaderTransformation } from './config/types.js';
 import type { CoarseTimers } from './coarse-timers.js';
 import type { ForwardingOptions } from './request-headers.js';
 import type { RouteTable } from './router/route-table.js';
@@ -40,4 +40,6 @@ export interface HcmContext {
   readonly upgrades: ReadonlySet<string>;
   /** The fault/CORS filters before the router; undefined when the router runs alone. */
   readonly httpFilters: HttpFilterChain | undefined;
+  /** The path transformations applied before routing; undefined when none is configured. */
+  readonly pathNormalization: PathNormalization | undefined;
 }

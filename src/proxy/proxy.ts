@@ -149,6 +149,7 @@ export class Proxy {
       onAccess: this.options.onAccess,
       upgrades: new Set((h.upgradeConfigs ?? []).filter((u) => u.enabled !== false).map((u) => u.upgradeType.toLowerCase())),
       httpFilters: compileHttpFilters(h.httpFilters, h.statPrefix, this.stats, this.options.random),
+      pathNormalization: h.pathNormalization,
     };
   }
 

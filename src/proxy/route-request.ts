@@ -5,6 +5,7 @@ import type { HcmContext } from './hcm-context.js';
 import { RequestHeaders } from './http1/headers.js';
 import { LocalReplies, type LocalReply } from './response-flags.js';
 import type { HeaderMutation } from './router/header-ops.js';
+import { normalizeTarget, type PathRefusal } from './router/path-normalize.js';
 import { redirectLocation, redirectStatus } from './router/redirect.js';
 import { pickWeighted, type CompiledRoute } from './router/route-table.js';
 import type { Cluster } from './upstream/cluster.js';
@@ -45,6 +46,18 @@ export function parseGrpcTimeout(v: string): number | undefined {
   return Math.ceil(Number(m[1]) * GRPC_TIMEOUT_UNIT_MS[m[2]]);
 }
 
+/** 400 for a path that cannot be normalized or has refused escaped slashes; 307 to the unescaped path (gRPC: 400). */
+function refusePath(ctx: HcmContext, r: PathRefusal, h: RequestHeaders): LocalAnswer {
+  if (r.kind === 'redirect' && !(h.get('content-type') ?? '').startsWith('application/grpc')) {
+    ctx.stats.downstream_rq_redirected_with_normalized_path++;
+    const extra = new RequestHeaders();
+    extra.add('location', r.location);
+    return { kind: 'local', status: 307, body: '', flag: '', detail: 'path_normalization_failed', extra, route: undefined };
+  }
+  ctx.stats.downstream_rq_failed_path_normalization++;
+  return { kind: 'local', status: 400, body: '', flag: '', detail: 'path_normalization_failed', extra: undefined, route: undefined };
+}
+
 function effectiveTimeout(route: CompiledRoute, h: RequestHeaders): number {
   const max = route.grpcTimeoutHeaderMaxMs;
   if (max === undefined) return route.timeoutMs;
@@ -62,6 +75,17 @@ function effectiveTimeout(route: CompiledRoute, h: RequestHeaders): number {
 export function routeRequest(
   ctx: HcmContext, h: RequestHeaders, authority: string, path: string, query: string, target: string,
 ): LocalAnswer | Routed {
+  const paths = ctx.pathNormalization;
+  if (paths !== undefined && target.charCodeAt(0) === 0x2f) {
+    const n = normalizeTarget(target, paths);
+    if (typeof n !== 'string') return refusePath(ctx, n, h);
+    if (n !== target) {
+      target = n;
+      const q = n.indexOf('?');
+      path = q < 0 ? n : n.slice(0, q);
+      query = q < 0 ? '' : n.slice(q);
+    }
+  }
   const route = ctx.routeTable()?.route(authority, path, query, h);
   if (route === undefined) {
     ctx.stats.no_route++;

@@ -79,6 +79,8 @@ export class HttpStats {
   downstream_rq_too_large = 0;
   /** HTTP/2 connections closed for Rapid Reset (CVE-2023-44487). */
   downstream_rq_too_many_premature_resets = 0;
+  downstream_rq_failed_path_normalization = 0;
+  downstream_rq_redirected_with_normalized_path = 0;
   no_route = 0;
   no_cluster = 0;
   rq_redirect = 0;
