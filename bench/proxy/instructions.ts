@@ -3,8 +3,10 @@
 // so compare builds side by side) to judge a hot-path change on a shared, loaded machine where
 // CPU-seconds move ±15–25 % between identical runs. The kernel side is not counted (compare it
 // with `strace -c`). Needs valgrind and nginx; ~30 s per run.
-// Usage: node dist/bench/proxy/instructions.js [COUNT] [-- NODE_FLAGS...]
-// (COUNT requests measured after 6,000 warm-up requests, over 16 keep-alive connections).
+// Usage: [WARMUP=N] node dist/bench/proxy/instructions.js [COUNT] [-- NODE_FLAGS...]
+// (COUNT requests measured after WARMUP (20,000) warm-up requests, over 16 keep-alive connections:
+// after 6,000, TurboFan was still compiling hot functions on its background thread, ~5 % of the
+// count). Prints the callgrind output's directory too, for callgrind_annotate.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const dashes = process.argv.indexOf('--');
 const count = Number(process.argv[2] !== '--' ? process.argv[2] ?? 5000 : 5000);
 const nodeFlags = dashes < 0 ? [] : process.argv.slice(dashes + 1);
+const warmup = Number(process.env.WARMUP ?? 20_000);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'proxy-instr-'));
@@ -31,8 +34,7 @@ async function main(): Promise<void> {
     await waitForPort(backendPort);
     await waitForPort(port, 180_000);
     const drive = (n: number): void => { execFileSync(process.execPath, [join(here, 'fixed-driver.js'), String(port), String(n), '16']); };
-    drive(3000);
-    drive(3000);
+    for (let left = warmup; left > 0; left -= 5000) drive(Math.min(left, 5000));
     const control = (...args: string[]): void => { execFileSync('callgrind_control', [...args, String(proxy.pid)], { stdio: 'ignore' }); };
     control('-i', 'on');
     drive(count);
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     for (const f of readdirSync(dir).filter((n) => n.startsWith('callgrind.out'))) {
       for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/^totals: (\d+)/gm)) total += Number(m[1]);
     }
-    console.log(JSON.stringify({ requests: count, nodeFlags, instructionsPerRequest: Math.round(total / count) }));
+    console.log(JSON.stringify({ requests: count, nodeFlags, instructionsPerRequest: Math.round(total / count), warmup, out: dir }));
   } finally {
     proxy.kill('SIGTERM');
     await new Promise((r) => proxy.once('exit', r));

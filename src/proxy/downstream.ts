@@ -40,6 +40,7 @@ export class DownstreamConnection {
 
   constructor(readonly socket: Socket, private readonly ctx: HcmContext, private readonly onGone: (c: DownstreamConnection) => void) {
     socket.setNoDelay(true);
+    this.remoteAddress = socket.remoteAddress ?? '';
     ctx.stats.downstream_cx_total++;
     ctx.stats.downstream_cx_active++;
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -48,9 +49,8 @@ export class DownstreamConnection {
     socket.once('close', () => this.onClose());
   }
 
-  get remoteAddress(): string {
-    return this.socket.remoteAddress ?? '';
-  }
+  /** The peer's address, read once: `socket.remoteAddress` is a getter that calls into the handle. */
+  readonly remoteAddress: string;
 
   private onData(d: Buffer): void {
     if (this.state === Rd.Discard || this.state === Rd.Closed) return;
