@@ -137,8 +137,8 @@ class MemorySampler {
   private readonly timer: NodeJS.Timeout;
   private samples: Array<{ rss: number; heapUsed: number; heapTotal: number; external: number; spaces: string }> = [];
 
-  constructor(private readonly monitoringAddr: string, private readonly pid: number) {
-    this.timer = setInterval(() => void this.sample(), 2000);
+  constructor(private readonly monitoringAddr: string, private readonly pid: number, everyMs = 2000) {
+    this.timer = setInterval(() => void this.sample(), everyMs);
   }
 
   async sample(): Promise<void> {
@@ -265,11 +265,16 @@ async function main(): Promise<void> {
       results.push(await phase(sim, addrs.monitoringAddr, pid, 'endpoint', TypeUrl.ClusterLoadAssignment, ip, expecting(nodes, svc), join(dir, sliceFile(svc, SHAPE)),
         endpointSliceYaml(svc, podsOfService(svc, firstPodIndex(svc), SHAPE), SHAPE, { index: 0, ip })));
     }
+    console.log(`  istiod after the EndpointSlice edits: RSS ${mib(rssMiB(pid))}, peak (VmHWM) ${mib(peakRssMiB(pid))}`);
+    // The VirtualService edits re-send route 80 to every client: the memory peak of the run (round 3).
+    const editMem = new MemorySampler(addrs.monitoringAddr, pid, 500);
     for (let k = 0; k < KNOBS.reps; k++) {
       const svc = routedService(k, SHAPE);
       results.push(await phase(sim, addrs.monitoringAddr, pid, 'virtualservice', TypeUrl.RouteConfiguration, revisionMarker(k + 1), expecting(nodes, svc),
         join(dir, virtualServiceFile(svc, SHAPE)), virtualServiceYaml(svc, SHAPE, k + 1)));
     }
+    editMem.stop();
+    console.log(`  istiod memory during the VirtualService edits (from /metrics every 0.5 s): ${editMem.report()}`);
     for (const kind of ['endpoint', 'virtualservice'] as const) {
       const rs = results.filter((r) => r.kind === kind);
       const all = rs.flatMap((r) => r.latencies);

@@ -4,6 +4,7 @@
 import { logLevels, setLogLevel } from '../shared/log.js';
 import { FlagError, ISTIOD_USAGE, parseIstiodFlags } from './istiod/flags.js';
 import { Istiod, IstiodStartError } from './istiod/istiod.js';
+import { limitHeapGrowth } from './istiod/heap-growth.js';
 import { pinMmapThreshold } from './istiod/malloc-tuning.js';
 
 const ISTIOD_SCOPES = ['istiod', 'config', 'xds', 'debug'];
@@ -31,6 +32,8 @@ async function main(argv: string[]): Promise<number> {
   // Large answers must not stay resident once freed (malloc-tuning.ts). The young generation is
   // capped at 2 × 4 MiB by the `#!` line when run as a program; `node istiod.js` takes NODE_OPTIONS.
   pinMmapThreshold();
+  // Promoted garbage from a push is collected before the heap doubles (heap-growth.ts).
+  limitHeapGrowth();
   let istiod: Istiod;
   try {
     istiod = await Istiod.create(flags);
