@@ -56,7 +56,7 @@ test('the hosts file answers before DNS (Kubernetes hostAliases, localhost) and 
   const { HostsFile } = await import('../../src/proxy/upstream/dns-resolver.js');
   const path = join(await mkdtemp(join(tmpdir(), 'hosts-')), 'hosts');
   await writeFile(path, '# comment\n127.0.0.9 Aliased.test other.test # trailing\n::9 aliased.test\n');
-  const r = new DnsResolver([dns.server], new HostsFile(path));
+  const r = new DnsResolver([dns.server], new HostsFile(path, 0));
   const asked = dns.questions.length;
   assert.deepEqual(await r.resolve('aliased.test', 'V4_ONLY'), { addresses: ['127.0.0.9'], ttlMs: undefined });
   assert.deepEqual((await r.resolve('aliased.test', 'AUTO')).addresses, ['::9']);

@@ -19,7 +19,6 @@ export interface DnsHostsOwner {
 
 export interface DnsResolve {
   resolve(name: string, family: NonNullable<DnsConfig['lookupFamily']>): Promise<Resolution>;
-  cancel(): void;
 }
 
 interface Target {
@@ -45,7 +44,7 @@ export class DnsHosts {
     private readonly config: ClusterConfig,
     private readonly stats: ClusterStats,
     private readonly owner: DnsHostsOwner,
-    private readonly resolver: DnsResolve = new DnsResolver(resolverServers(config.dns?.resolvers)),
+    private readonly resolver: DnsResolve = DnsResolver.shared(resolverServers(config.dns?.resolvers)),
     private readonly random: () => number = Math.random,
   ) {
     this.logical = config.type === 'LOGICAL_DNS';
@@ -59,7 +58,6 @@ export class DnsHosts {
   close(): void {
     this.closed = true;
     for (const t of this.targets) clearTimeout(t.timer);
-    this.resolver.cancel();
     this.markReady();
   }
 

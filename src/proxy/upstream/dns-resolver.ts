@@ -38,7 +38,19 @@ export function resolverServers(own: readonly string[] | undefined, env: NodeJS.
 }
 
 export class DnsResolver {
+  private static readonly byServers = new Map<string, DnsResolver>();
   private readonly resolver = new dnsPromises.Resolver({ timeout: QUERY_TIMEOUT_MS, tries: QUERY_TRIES });
+
+  /**
+   * One resolver (one c-ares channel and socket) per server list for all clusters: a sidecar with
+   * 1,000 DNS clusters would otherwise hold 1,000 UDP sockets. A closed cluster ignores its answer.
+   */
+  static shared(servers: readonly string[] | undefined): DnsResolver {
+    const key = servers?.join(',') ?? '';
+    let r = DnsResolver.byServers.get(key);
+    if (r === undefined) DnsResolver.byServers.set(key, (r = new DnsResolver(servers)));
+    return r;
+  }
 
   constructor(servers?: readonly string[], private readonly hosts: HostsFile = systemHosts) {
     if (servers !== undefined) this.resolver.setServers(servers);
@@ -63,7 +75,7 @@ export class DnsResolver {
     }
   }
 
-  /** Stops the queries in flight (they reject with ECANCELLED). */
+  /** Stops the queries in flight (they reject with ECANCELLED); never on a shared resolver. */
   cancel(): void {
     this.resolver.cancel();
   }
@@ -104,25 +116,35 @@ function pick(e: HostsEntry | undefined, family: DnsLookupFamily): string[] {
   }
 }
 
-/** A hosts file, parsed again only when its mtime changes (checked once per lookup). */
+/** A hosts file, parsed again when its mtime changes (checked at most once per `checkEveryMs`). */
 export class HostsFile {
   private names = new Map<string, HostsEntry>();
   private mtimeMs = -1;
+  private checked: Promise<void> | undefined;
+  private checkedAt = -Infinity;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly path: string, private readonly checkEveryMs = 1000) {}
 
   async lookup(name: string): Promise<HostsEntry | undefined> {
+    const now = performance.now();
+    if (this.checked === undefined || now - this.checkedAt >= this.checkEveryMs) {
+      this.checkedAt = now;
+      this.checked = this.check();
+    }
+    await this.checked;
+    return this.names.get(name.toLowerCase());
+  }
+
+  private async check(): Promise<void> {
     try {
       const m = (await stat(this.path)).mtimeMs;
-      if (m !== this.mtimeMs) {
-        this.names = parseHosts(await readFile(this.path, 'latin1'));
-        this.mtimeMs = m;
-      }
+      if (m === this.mtimeMs) return;
+      this.names = parseHosts(await readFile(this.path, 'latin1'));
+      this.mtimeMs = m;
     } catch {
       this.names = new Map();
       this.mtimeMs = -1;
     }
-    return this.names.get(name.toLowerCase());
   }
 }
 
