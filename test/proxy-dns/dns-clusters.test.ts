@@ -164,6 +164,7 @@ test('LOGICAL_DNS: one host; new connections go to the latest first address, ope
   const attempts = stat('update_success');
   await until('a refresh with the new order', () => stat('update_success') >= attempts + 2);
   assert.equal(stat('membership_total'), 1);
+  assert.equal(stat('membership_change'), 1, 'the logical host was made once; a new address is not a membership change');
   assert.deepEqual(await send(lp, 1), ['127.0.0.1'], 'the pooled connection to the old address is reused');
   assert.equal(a.open.size, 1, 'and kept open');
   // Three at once need new connections: they go to 127.0.0.2.

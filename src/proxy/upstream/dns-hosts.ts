@@ -98,8 +98,9 @@ export class DnsHosts {
     if (this.logical) {
       // Envoy's logical host: only the first address matters; an empty answer keeps the old one.
       const first = addresses[0];
-      if (first === undefined || first === before?.[0]) return;
-      if (before === undefined || before.length === 0) this.stats.membership_change++;
+      const current = this.endpoints[0]?.address;
+      if (first === undefined || first === current) return;
+      if (current === undefined) this.stats.membership_change++;
       this.endpoints = [{ ...t.ep, address: first }];
       this.owner.setLogicalAddress(first, t.ep);
       return;
