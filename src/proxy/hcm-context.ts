@@ -42,4 +42,7 @@ export interface HcmContext {
   readonly httpFilters: HttpFilterChain | undefined;
   /** The path transformations applied before routing; undefined when none is configured. */
   readonly pathNormalization: PathNormalization | undefined;
+  /** `stream_idle_timeout` and `request_timeout` in ms; 0 = off. */
+  readonly streamIdleTimeoutMs: number;
+  readonly requestTimeoutMs: number;
 }

@@ -20,6 +20,8 @@ import { Cluster } from './upstream/cluster.js';
 import { OutlierStats } from './upstream/outlier-detection.js';
 
 const DEFAULT_MAX_HEADERS_KB = 60;
+/** Envoy's `stream_idle_timeout` when the HCM does not set it. */
+const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 const DEFAULT_MAX_HEADERS_COUNT = 100;
 
 interface ListenerRuntime {
@@ -150,6 +152,8 @@ export class Proxy {
       upgrades: new Set((h.upgradeConfigs ?? []).filter((u) => u.enabled !== false).map((u) => u.upgradeType.toLowerCase())),
       httpFilters: compileHttpFilters(h.httpFilters, h.statPrefix, this.stats, this.options.random),
       pathNormalization: h.pathNormalization,
+      streamIdleTimeoutMs: h.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+      requestTimeoutMs: h.requestTimeoutMs ?? 0,
     };
   }
 

@@ -75,7 +75,10 @@ export class HttpStats {
   downstream_rq_3xx = 0;
   downstream_rq_4xx = 0;
   downstream_rq_5xx = 0;
+  /** `request_timeout` fired. */
   downstream_rq_timeout = 0;
+  /** `stream_idle_timeout` fired. */
+  downstream_rq_idle_timeout = 0;
   downstream_rq_too_large = 0;
   /** HTTP/2 connections closed for Rapid Reset (CVE-2023-44487). */
   downstream_rq_too_many_premature_resets = 0;

@@ -137,6 +137,10 @@ export interface HttpConnectionManager {
   readonly upgradeConfigs?: readonly UpgradeConfig[];
   /** `normalize_path`, `merge_slashes`, `path_with_escaped_slashes_action`; absent when all are off. */
   readonly pathNormalization?: PathNormalization;
+  /** `stream_idle_timeout`: Envoy default 300,000 (5 min); 0 disables (Istio's setting). */
+  readonly streamIdleTimeoutMs?: number;
+  /** `request_timeout`: default 0 (off). */
+  readonly requestTimeoutMs?: number;
 }
 
 export type EscapedSlashesAction = 'KEEP_UNCHANGED' | 'REJECT_REQUEST' | 'UNESCAPE_AND_REDIRECT' | 'UNESCAPE_AND_FORWARD';

@@ -24,6 +24,7 @@ import { MirrorRequest, shadowHost } from './mirror.js';
 import { backoffMs, retriableFailure, retriableResponse } from './retry-policy.js';
 import { RetryRun, type RetryOwner } from './retry-run.js';
 import type { RoutePolicies } from './route-policies.js';
+import { StreamTimeouts, type StreamTimeoutOwner } from './stream-timeouts.js';
 import type { CompiledRoute } from './route-table.js';
 
 const RESPONSE_HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
@@ -65,7 +66,7 @@ export function grpcToHttpStatus(g: number): number {
   }
 }
 
-export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, RetryOwner, OutgoingRequest, Deadline {
+export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, RetryOwner, OutgoingRequest, Deadline, StreamTimeoutOwner {
   // ── the request, filled in by the downstream codec before dispatch() ─────────────────────
   method = '';
   /** The request target as received (path and query). */
@@ -111,6 +112,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   private pickCtx: PickContext | undefined;
   private mirrors: MirrorRequest[] | undefined;
   private faultTimer: NodeJS.Timeout | undefined;
+  private streamTimeouts: StreamTimeouts | undefined;
 
   constructor(protected readonly ctx: HcmContext, headers: RequestHeaders, protected readonly downstreamHttp2: boolean) {
     this.headers = headers;
@@ -144,13 +146,18 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
 
   /** Starts the clock; the codec calls it before validating the request. */
   protected begin(): void {
+    const ctx = this.ctx;
     this.start0 = performance.now();
-    this.ctx.stats.downstream_rq_active++;
+    ctx.stats.downstream_rq_active++;
+    if (ctx.streamIdleTimeoutMs > 0 || ctx.requestTimeoutMs > 0) {
+      this.streamTimeouts = new StreamTimeouts(this, ctx.timers, ctx.streamIdleTimeoutMs, ctx.requestTimeoutMs, this.start0);
+    }
   }
 
   /** Routes the request (headers, method, target, authority set) and starts it on its way. */
   protected dispatch(): void {
     const ctx = this.ctx;
+    if (this.requestDone) this.streamTimeouts?.requestEnded();
     const h = this.headers;
     const target = this.target;
     const q = target.indexOf('?');
@@ -250,6 +257,11 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   onRequestData(data: Buffer, last: boolean, trailers?: readonly [string, string][]): void {
     if (this.finished) return;
     if (trailers !== undefined) this.requestTrailers = trailers;
+    const st = this.streamTimeouts;
+    if (st !== undefined) {
+      st.touch();
+      if (last) st.requestEnded();
+    }
     if (last) {
       this.requestDone = true;
       this.armTimeout();
@@ -286,6 +298,11 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     this.responseStarted = true;
     this.status = r.status;
     this.statusOnWire = r.status;
+    const st = this.streamTimeouts;
+    if (st !== undefined) {
+      st.touch();
+      st.requestEnded();
+    }
     const ctx = this.ctx;
     for (const n of RESPONSE_HOP_BY_HOP) h.remove(n);
     const m = this.responseMutations;
@@ -300,6 +317,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   }
 
   onResponseData(data: Buffer): boolean {
+    this.streamTimeouts?.touch();
     return this.sendData(data);
   }
 
@@ -345,6 +363,24 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
     this.dropUpstream();
     if (this.responseStarted) return this.cut('UT');
     this.localReply(LocalReplies.timeout);
+  }
+
+  /** `stream_idle_timeout`: 408 while the response has not started, else the stream is cut (flag SI). */
+  onStreamIdleTimeout(): void {
+    if (this.finished) return;
+    this.ctx.stats.downstream_rq_idle_timeout++;
+    this.dropUpstream();
+    if (this.responseStarted) return this.cut('SI');
+    this.flags = 'SI';
+    this.respondLocally(408, 'stream timeout', 'stream_idle_timeout', undefined, undefined);
+  }
+
+  /** `request_timeout`: the request did not arrive in time. */
+  onRequestTimeout(): void {
+    if (this.finished || this.responseStarted) return;
+    this.ctx.stats.downstream_rq_timeout++;
+    this.dropUpstream();
+    this.respondLocally(408, 'request timeout', 'request_overall_timeout', undefined, undefined);
   }
 
   onDownstreamClose(): void {
@@ -594,6 +630,7 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
       this.timerArmed = false;
       ctx.timers.delete(this);
     }
+    this.streamTimeouts?.stop();
     const stats = ctx.stats;
     stats.downstream_rq_active--;
     stats.downstream_rq_completed++;

@@ -195,6 +195,10 @@ export function decodeHcm(h: any, field: string, reg: FilterRegistries = DEFAULT
   if (sht !== 'OVERWRITE') out.serverHeaderTransformation = sht as ServerHeaderTransformation;
   const paths = pathNormalization(h, field);
   if (paths !== undefined) out.pathNormalization = paths;
+  const idle = durationMs(h.stream_idle_timeout);
+  if (idle !== undefined) out.streamIdleTimeoutMs = idle;
+  const requestTimeout = durationMs(h.request_timeout);
+  if (requestTimeout !== undefined && requestTimeout > 0) out.requestTimeoutMs = requestTimeout;
   Object.assign(out, decodeHttpFilters(h.http_filters ?? [], at(field, 'http_filters'), reg));
   return out;
 }

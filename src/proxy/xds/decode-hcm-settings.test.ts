@@ -1,4 +1,4 @@
-// The HCM's path transformations as Istio sets them from MeshConfig pathNormalization.
+// HCM settings decoded from xDS: path transformations (Istio's pathNormalization modes) and stream timeouts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TypeUrl, WellKnownName, encodeAny, typedAny } from '../../xds-api/index.js';
@@ -33,5 +33,21 @@ test('path normalization settings: Istio BASE, MERGE_SLASHES, DECODE_AND_MERGE_S
     const d = T.listener.decode(listenerWith(hcm));
     assert.equal(d.error, undefined, what);
     assert.deepEqual(d.value!.value.filterChains[0].httpConnectionManager!.pathNormalization, want, what);
+  }
+});
+
+test('stream_idle_timeout and request_timeout: unset keeps Envoy defaults (5 min idle, no request timeout), 0s turns idle off', () => {
+  const cases: [string, object, number | undefined, number | undefined][] = [
+    ['unset', {}, undefined, undefined],
+    ['Istio (stream_idle_timeout 0s)', { stream_idle_timeout: { seconds: 0 } }, 0, undefined],
+    ['both set', { stream_idle_timeout: { seconds: 30 }, request_timeout: { nanos: 250_000_000 } }, 30_000, 250],
+    ['request_timeout 0s is off', { request_timeout: { seconds: 0 } }, undefined, undefined],
+  ];
+  for (const [what, hcm, idle, request] of cases) {
+    const d = T.listener.decode(listenerWith(hcm));
+    assert.equal(d.error, undefined, what);
+    const h = d.value!.value.filterChains[0].httpConnectionManager!;
+    assert.equal(h.streamIdleTimeoutMs, idle, what);
+    assert.equal(h.requestTimeoutMs, request, what);
   }
 });
