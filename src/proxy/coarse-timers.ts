@@ -26,6 +26,11 @@ const TICK_MS = 20;
 export class CoarseTimers {
   private readonly items: Deadline[] = [];
   private ticker: NodeJS.Timeout | undefined;
+  /**
+   * `performance.now()` as of the last tick, or of the ticker's start: a clock for bookkeeping that
+   * tolerates the tick's granularity, read without a call (fresh while anything is armed).
+   */
+  now = 0;
 
   /** Arms `d` (a no-op when it is armed already). */
   add(d: Deadline): void {
@@ -33,6 +38,7 @@ export class CoarseTimers {
     d.timerSlot = this.items.length;
     this.items.push(d);
     if (this.ticker === undefined) {
+      this.now = performance.now();
       this.ticker = setInterval(() => this.tick(), TICK_MS);
       this.ticker.unref();
     }
@@ -68,6 +74,7 @@ export class CoarseTimers {
       return;
     }
     const now = performance.now();
+    this.now = now;
     let due: Deadline[] | undefined;
     // Backwards, so the item a swap-remove moves into slot i has been looked at already.
     for (let i = items.length - 1; i >= 0; i--) {

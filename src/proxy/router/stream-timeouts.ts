@@ -3,8 +3,8 @@
 //   that long ends the stream: 408 while the response has not started, a reset after;
 // - `request_timeout` (default off): the whole request must arrive within it; disarmed when the
 //   request is complete or the response starts; 408 when it fires.
-// Activity only writes a timestamp; the ticker re-arms itself when a deadline passes with activity
-// since, so a busy stream costs no timer operations.
+// Activity only copies the ticker's clock (20 ms granularity, no call); the deadline re-arms itself
+// when it passes with activity since, so a busy stream costs no timer operations.
 import { NOT_ARMED, type CoarseTimers, type Deadline } from '../coarse-timers.js';
 
 export interface StreamTimeoutOwner {
@@ -32,7 +32,8 @@ export class StreamTimeouts implements Deadline {
 
   /** Request or response bytes moved. */
   touch(): void {
-    this.lastActivity = performance.now();
+    const t = this.timers.now;
+    if (t > this.lastActivity) this.lastActivity = t;
   }
 
   /** The request is complete or the response has started: `request_timeout` no longer applies. */
