@@ -6,6 +6,7 @@ import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './http1/chunked.js'
 import { findHeadEnd, HEAD_BAD, HEAD_MORE } from './http1/head-end.js';
 import { HeadError, parseRequestHead, type RequestHead } from './http1/parse-head.js';
 import type { HcmContext } from './hcm-context.js';
+import { watchIdle } from './idle-timeout.js';
 import { Stream, writeLocalReply } from './stream.js';
 import { enabledUpgrade, UpgradeTunnel } from './upgrade.js';
 
@@ -20,6 +21,9 @@ export class DownstreamConnection {
   private processing = false;
   private pausedForPipeline = false;
   private closeAfter = false;
+  /** Requests framed so far: the idle-timeout check's sign of activity. */
+  private requests = 0;
+  private readonly stopIdleWatch: (() => void) | undefined;
 
   /** Whether the connection closes once the current response is written (`connection: close`). */
   get closeAfterResponse(): boolean {
@@ -47,6 +51,18 @@ export class DownstreamConnection {
     socket.on('error', () => { /* 'close' follows */ });
     socket.on('drain', () => this.stream?.onDownstreamDrain());
     socket.once('close', () => this.onClose());
+    if (ctx.idleTimeoutMs > 0) {
+      this.stopIdleWatch = watchIdle(ctx.idleTimeoutMs, () => this.activity(), () => {
+        ctx.stats.downstream_cx_idle_timeout++;
+        this.state = Rd.Closed;
+        this.socket.end();
+      });
+    }
+  }
+
+  /** -1 while a request is in flight or bytes wait, else the number of requests so far. */
+  private activity(): number {
+    return this.stream !== undefined || this.state !== Rd.Head || this.buf !== undefined ? -1 : this.requests;
   }
 
   /** The peer's address, read once: `socket.remoteAddress` is a getter that calls into the handle. */
@@ -91,6 +107,7 @@ export class DownstreamConnection {
       return false;
     }
     if (end === HEAD_MORE) return false;
+    this.requests++;
     const head = parseRequestHead(buf.toString('latin1', 0, end), this.ctx.maxHeaders, true);
     this.buf = end + 4 === buf.length ? undefined : buf.subarray(end + 4);
     this.ctx.stats.downstream_rq_total++;
@@ -191,6 +208,7 @@ export class DownstreamConnection {
   }
 
   private onClose(): void {
+    this.stopIdleWatch?.();
     this.state = Rd.Closed;
     this.ctx.stats.downstream_cx_active--;
     const s = this.stream;

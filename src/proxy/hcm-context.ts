@@ -45,4 +45,6 @@ export interface HcmContext {
   /** `stream_idle_timeout` and `request_timeout` in ms; 0 = off. */
   readonly streamIdleTimeoutMs: number;
   readonly requestTimeoutMs: number;
+  /** Downstream connection idle timeout in ms; 0 = off. */
+  readonly idleTimeoutMs: number;
 }

@@ -22,6 +22,8 @@ import { OutlierStats } from './upstream/outlier-detection.js';
 const DEFAULT_MAX_HEADERS_KB = 60;
 /** Envoy's `stream_idle_timeout` when the HCM does not set it. */
 const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+/** Envoy's downstream connection `idle_timeout` when the HCM does not set it. */
+const DEFAULT_IDLE_TIMEOUT_MS = 3_600_000;
 const DEFAULT_MAX_HEADERS_COUNT = 100;
 
 interface ListenerRuntime {
@@ -154,6 +156,7 @@ export class Proxy {
       pathNormalization: h.pathNormalization,
       streamIdleTimeoutMs: h.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
       requestTimeoutMs: h.requestTimeoutMs ?? 0,
+      idleTimeoutMs: h.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     };
   }
 

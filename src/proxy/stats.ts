@@ -62,6 +62,8 @@ export class HttpStats {
   downstream_cx_total = 0;
   downstream_cx_active = 0;
   downstream_cx_protocol_error = 0;
+  /** Connections closed by the HCM's idle_timeout. */
+  downstream_cx_idle_timeout = 0;
   downstream_cx_destroy_remote_active_rq = 0;
   downstream_cx_http1_total = 0;
   downstream_cx_http2_total = 0;

@@ -265,6 +265,11 @@ export class H2Session {
     if (this.active === 0 && (this.goawaySent || this.goawayReceived)) this.end();
   }
 
+  /** The highest stream id the peer has opened (0 before any). */
+  get lastStreamId(): number {
+    return this.lastPeerStream;
+  }
+
   /** Graceful drain: GOAWAY naming the last stream we will serve; the socket closes once those end. */
   shutdown(): void {
     if (this.goawaySent || this.closed) return;

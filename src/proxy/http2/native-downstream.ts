@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import type { Http2ProtocolOptions } from '../config/types.js';
 import type { HcmContext } from '../hcm-context.js';
+import { watchIdle } from '../idle-timeout.js';
 import { MAX_WINDOW } from './frames.js';
 import type { H2Handle } from './h2-downstream.js';
 import { DEFAULT_MAX_CONCURRENT_STREAMS, DEFAULT_WINDOW_SIZE } from './h2-pool.js';
@@ -56,10 +57,18 @@ export class NativeH2Downstream {
       onStream: (s, fields, end, oversize) => new NativeH2Stream(s, end, ctx, remote).start(fields, oversize),
       onPrematureResets: () => { stats.downstream_rq_too_many_premature_resets++; },
       onClose: () => {
+        stopIdleWatch?.();
         stats.downstream_cx_active--;
         if (handle !== undefined) onGone(handle);
       },
     });
+    // Idle: no stream open and no new one since the last check; timing out sends GOAWAY.
+    const stopIdleWatch = ctx.idleTimeoutMs > 0
+      ? watchIdle(ctx.idleTimeoutMs, () => (session.streams.size > 0 ? -1 : session.lastStreamId), () => {
+        stats.downstream_cx_idle_timeout++;
+        session.shutdown();
+      })
+      : undefined;
     handle = new NativeHandle(session);
     session.start(initial);
     socket.resume();

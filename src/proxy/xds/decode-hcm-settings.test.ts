@@ -51,3 +51,16 @@ test('stream_idle_timeout and request_timeout: unset keeps Envoy defaults (5 min
     assert.equal(h.requestTimeoutMs, request, what);
   }
 });
+
+test('common_http_protocol_options.idle_timeout: unset keeps Envoy default (1 h), 0s turns it off', () => {
+  const cases: [object, number | undefined][] = [
+    [{}, undefined],
+    [{ common_http_protocol_options: { idle_timeout: { seconds: 0 } } }, 0],
+    [{ common_http_protocol_options: { idle_timeout: { seconds: 90 } } }, 90_000],
+  ];
+  for (const [hcm, want] of cases) {
+    const d = T.listener.decode(listenerWith(hcm));
+    assert.equal(d.error, undefined);
+    assert.equal(d.value!.value.filterChains[0].httpConnectionManager!.idleTimeoutMs, want, JSON.stringify(hcm));
+  }
+});

@@ -1,0 +1,128 @@
+// The HCM's connection idle_timeout on the wire: an idle keep-alive connection is closed (HTTP/1.1)
+// or sent GOAWAY (HTTP/2) once no request has used it for the timeout; a busy one, or one with a
+// request in flight, is left alone.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { connect as h2connect } from 'node:http2';
+import { connect, type AddressInfo, type Socket } from 'node:net';
+import { after, before, test } from 'node:test';
+import type { Proxy } from './proxy.js';
+import { simpleConfig, startProxy } from './testing.js';
+
+let backend: Server;
+let backendPort = 0;
+const proxies: Proxy[] = [];
+
+before(async () => {
+  backend = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.url === '/slow') setTimeout(() => res.end('slow-ok'), 400);
+      else res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  backendPort = (backend.address() as AddressInfo).port;
+});
+after(async () => {
+  for (const p of proxies) await p.close();
+  backend.close();
+});
+
+async function proxyWith(hcm: Record<string, unknown>): Promise<{ port: number; proxy: Proxy }> {
+  const s = await startProxy(simpleConfig([{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'b', timeoutMs: 0 } }] }], { b: [backendPort] }, { hcm }));
+  proxies.push(s.proxy);
+  return s;
+}
+
+/** A keep-alive HTTP/1.1 connection: send a GET and wait for its whole response; `closedAt` once the proxy closes it. */
+class H1Conn {
+  readonly socket: Socket;
+  closedAt: number | undefined;
+  private text = '';
+  private waiter: (() => void) | undefined;
+
+  constructor(port: number) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.on('data', (d: Buffer) => {
+      this.text += d.toString('latin1');
+      this.waiter?.();
+    });
+    this.socket.on('close', () => { this.closedAt = performance.now(); this.waiter?.(); });
+    this.socket.on('error', () => { /* closed */ });
+  }
+
+  get(path: string): Promise<string> {
+    this.text = '';
+    this.socket.write(`GET ${path} HTTP/1.1\r\nhost: svc\r\n\r\n`);
+    return new Promise((resolve, reject) => {
+      this.waiter = () => {
+        const m = /\r\ncontent-length: (\d+)\r\n[\s\S]*?\r\n\r\n([\s\S]*)$/i.exec(this.text);
+        if (m !== null && m[2].length >= Number(m[1])) resolve(m[2]);
+        else if (this.closedAt !== undefined) reject(new Error(`closed: ${this.text}`));
+      };
+    });
+  }
+
+  async closed(withinMs: number): Promise<boolean> {
+    const t0 = performance.now();
+    while (this.closedAt === undefined && performance.now() - t0 < withinMs) await new Promise((r) => setTimeout(r, 10));
+    return this.closedAt !== undefined;
+  }
+}
+
+test('HTTP/1.1: an idle keep-alive connection is closed one to 1.25 idle timeouts after its last response', async () => {
+  const p = await proxyWith({ idleTimeoutMs: 200 });
+  const c = new H1Conn(p.port);
+  assert.equal(await c.get('/'), 'ok');
+  const done = performance.now();
+  assert.equal(await c.closed(1500), true);
+  const idleFor = c.closedAt! - done;
+  assert.ok(idleFor >= 190 && idleFor < 700, `closed after ${idleFor} ms idle`);
+  assert.equal(p.proxy.stats.http('test').downstream_cx_idle_timeout, 1);
+});
+
+test('HTTP/1.1: requests every 100 ms keep the connection past the idle timeout; a request in flight is never cut', async () => {
+  const p = await proxyWith({ idleTimeoutMs: 250, streamIdleTimeoutMs: 0 });
+  const c = new H1Conn(p.port);
+  for (let i = 0; i < 7; i++) {
+    assert.equal(await c.get('/'), 'ok');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await c.get('/slow'), 'slow-ok');
+  assert.equal(c.closedAt, undefined);
+  assert.equal(await c.closed(1500), true);
+  assert.equal(p.proxy.stats.http('test').downstream_cx_idle_timeout, 1);
+});
+
+test('HTTP/1.1: idle_timeout 0 keeps idle connections open', async () => {
+  const p = await proxyWith({ idleTimeoutMs: 0 });
+  const c = new H1Conn(p.port);
+  assert.equal(await c.get('/'), 'ok');
+  assert.equal(await c.closed(600), false);
+  c.socket.destroy();
+});
+
+test('HTTP/2: an idle connection gets GOAWAY (NO_ERROR) and is closed', async () => {
+  const p = await proxyWith({ idleTimeoutMs: 200 });
+  const session = h2connect(`http://127.0.0.1:${p.port}`);
+  try {
+    const goaway = new Promise<number>((resolve) => session.on('goaway', (code) => resolve(code)));
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = session.request({ ':path': '/', ':authority': 'svc' });
+      req.on('response', (h) => resolve(Number(h[':status'])));
+      req.on('error', reject);
+      req.resume();
+      req.end();
+    });
+    assert.equal(status, 200);
+    const t0 = performance.now();
+    assert.equal(await goaway, 0);
+    const idleFor = performance.now() - t0;
+    assert.ok(idleFor >= 150 && idleFor < 700, `GOAWAY after ${idleFor} ms idle`);
+    await new Promise<void>((r) => (session.closed ? r() : session.once('close', () => r())));
+  } finally {
+    session.destroy();
+  }
+  assert.equal(p.proxy.stats.http('test').downstream_cx_idle_timeout, 1);
+});
