@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 import { istioTsBootstrap, nginxBackendConf } from './peers.js';
 import { sleep, start, stop, waitForPort } from './procs.js';
 
@@ -23,8 +24,10 @@ const warmup = Number(process.env.WARMUP ?? 20_000);
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'proxy-instr-'));
-  const backendPort = 20000 + (process.pid % 20000);
-  const port = backendPort + 1;
+  // Ports from the kernel: fixed ones derived from the PID once collided with another run's, and
+  // the driver measured someone else's server (1.3k "instructions per request").
+  const backendPort = await freePort();
+  const port = await freePort();
   const backend = start('backend', 'nginx', ['-p', dir, '-c', nginxBackendConf(dir, backendPort)]);
   const out = join(dir, 'callgrind.out');
   const proxy = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`,
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
     control('-i', 'on');
     drive(count);
     control('-i', 'off');
+    if (proxy.exitCode !== null || proxy.signalCode !== null) throw new Error('the proxy exited during the measurement');
     control('-d');
     await sleep(500);
     let total = 0;
@@ -47,8 +51,10 @@ async function main(): Promise<void> {
     }
     console.log(JSON.stringify({ requests: count, nodeFlags, instructionsPerRequest: Math.round(total / count), warmup, out: dir }));
   } finally {
-    proxy.kill('SIGTERM');
-    await new Promise((r) => proxy.once('exit', r));
+    if (proxy.exitCode === null && proxy.signalCode === null) {
+      proxy.kill('SIGTERM');
+      await new Promise((r) => proxy.once('exit', r));
+    }
     await stop(backend);
   }
 }

@@ -1,7 +1,7 @@
 // What the HTTP connection manager does to request headers before routing, as Envoy does it:
 // hop-by-hop headers go; x-forwarded-for/-proto and x-request-id are set; a request from an
 // external client loses every x-envoy-* header, since those steer the proxy's own behaviour.
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { RequestHeaders } from './http1/headers.js';
 
@@ -10,6 +10,37 @@ export interface ForwardingOptions {
   readonly skipXffAppend: boolean;
   readonly generateRequestId: boolean;
   readonly preserveExternalRequestId: boolean;
+}
+
+const IDS_PER_FILL = 256;
+const idRandom = Buffer.alloc(16 * IDS_PER_FILL);
+let idNext = IDS_PER_FILL;
+const idText = Buffer.from('00000000-0000-4000-8000-000000000000', 'latin1');
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * A random (version 4) UUID for x-request-id, as Envoy generates them. Like `crypto.randomUUID`
+ * it draws from a batch of CSPRNG bytes; it formats the hex digits into one reused byte buffer
+ * and decodes that once, rather than concatenating 20 pieces into a rope that the socket write
+ * must then flatten (~1.8k instructions per request, 2.5 %, in the callgrind profile).
+ */
+export function requestId(): string {
+  if (idNext === IDS_PER_FILL) {
+    randomFillSync(idRandom);
+    idNext = 0;
+  }
+  const r = 16 * idNext++;
+  idRandom[r + 6] = (idRandom[r + 6] & 0x0f) | 0x40;
+  idRandom[r + 8] = (idRandom[r + 8] & 0x3f) | 0x80;
+  let o = 0;
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) o++; // the dashes stay in place
+    const b = idRandom[r + i];
+    idText[o] = HEX[b >> 4];
+    idText[o + 1] = HEX[b & 0x0f];
+    o += 2;
+  }
+  return idText.toString('latin1', 0, 36);
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'];
@@ -81,8 +112,8 @@ export function mutateRequestHeaders(h: RequestHeaders, o: ForwardingOptions, re
     h.add('x-forwarded-proto', scheme);
   }
   if (o.generateRequestId) {
-    if (!h.has('x-request-id')) h.add('x-request-id', randomUUID());
-    else if (!internal && o.useRemoteAddress && !o.preserveExternalRequestId) h.set('x-request-id', randomUUID());
+    if (!h.has('x-request-id')) h.add('x-request-id', requestId());
+    else if (!internal && o.useRemoteAddress && !o.preserveExternalRequestId) h.set('x-request-id', requestId());
   }
   return internal;
 }

@@ -142,7 +142,7 @@ export class Stream extends Exchange {
       this.pendingHead = undefined;
       const out = Buffer.allocUnsafe(head.length + data.length);
       out.write(head, 0, 'latin1');
-      data.copy(out, head.length);
+      out.set(data, head.length);
       return s.write(out);
     }
     this.flush();

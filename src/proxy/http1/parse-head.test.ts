@@ -16,6 +16,11 @@ describe('request head', () => {
     ['HTTP/1.0', 'GET / HTTP/1.0\r\nHost: a', 426],
     ['HTTP/2 preface', 'PRI * HTTP/2.0', 400],
     ['bad method', 'G(T / HTTP/1.1\r\nHost: a', 400],
+    ['non-ASCII method', 'G\xc9T / HTTP/1.1\r\nHost: a', 400],
+    ['DEL in the target', 'GET /a\x7fb HTTP/1.1\r\nHost: a', 400],
+    ['non-ASCII target', 'GET /caf\xe9 HTTP/1.1\r\nHost: a', 400],
+    ['control character in the target', 'GET /a\tb HTTP/1.1\r\nHost: a', 400],
+    ['empty target', 'GET  HTTP/1.1\r\nHost: a', 400],
     ['too many headers', `GET / HTTP/1.1\r\n${Array.from({ length: 5 }, (_, i) => `h${i}: v`).join('\r\n')}`, 431],
   ];
   for (const [name, head, status] of errors) {
