@@ -41,7 +41,7 @@ const KNOBS = {
  * its heap (its adaptive mmap threshold otherwise rises to the 2 MB responses), and V8's young
  * generation stays at 2 × 4 MiB. BENCH_ISTIOD_TUNED=0 runs istiod with Node's defaults.
  */
-const TUNED = { env: { MALLOC_MMAP_THRESHOLD_: '131072' }, nodeArgs: ['--max-semi-space-size=4'] };
+const TUNED = { env: { MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' }, nodeArgs: ['--max-semi-space-size=4'] };
 const SHAPE: MeshShape = { services: KNOBS.services, namespaces: 20, routedEvery: 5, sidecarScope: KNOBS.sidecarScope };
 /** Connect, every edit's convergence wait, and a minute for start-up and teardown. */
 const HARD_DEADLINE_MS = KNOBS.connectTimeoutMs + 2 * KNOBS.reps * (KNOBS.convergeTimeoutMs + 5_000) + 60_000;
