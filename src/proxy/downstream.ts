@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { CHUNKED_ERROR, CHUNKED_MORE, ChunkedScanner } from './http1/chunked.js';
 import { findHeadEnd, HEAD_BAD, HEAD_MORE } from './http1/head-end.js';
 import { HeadError, parseRequestHead, type RequestHead } from './http1/parse-head.js';
+import { NOT_ARMED, type Deadline } from './coarse-timers.js';
 import type { HcmContext } from './hcm-context.js';
 import { watchIdle } from './idle-timeout.js';
 import { Stream, writeLocalReply } from './stream.js';
@@ -12,7 +13,7 @@ import { enabledUpgrade, UpgradeTunnel } from './upgrade.js';
 
 const enum Rd { Head, Body, Wait, Discard, Closed }
 
-export class DownstreamConnection {
+export class DownstreamConnection implements Deadline {
   private buf: Buffer | undefined;
   private state = Rd.Head;
   private stream: Stream | undefined;
@@ -24,6 +25,9 @@ export class DownstreamConnection {
   /** Requests framed so far: the idle-timeout check's sign of activity. */
   private requests = 0;
   private readonly stopIdleWatch: (() => void) | undefined;
+  /** `request_headers_timeout`, armed only while a head is incomplete after a read. */
+  deadline = 0;
+  timerSlot = NOT_ARMED;
 
   /** Whether the connection closes once the current response is written (`connection: close`). */
   get closeAfterResponse(): boolean {
@@ -106,7 +110,14 @@ export class DownstreamConnection {
       this.protocolError(end === HEAD_BAD ? new HeadError(400, 'http1.codec_error') : new HeadError(431, 'http1.headers_too_large'));
       return false;
     }
-    if (end === HEAD_MORE) return false;
+    if (end === HEAD_MORE) {
+      if (this.ctx.requestHeadersTimeoutMs > 0 && this.timerSlot === NOT_ARMED) {
+        this.deadline = performance.now() + this.ctx.requestHeadersTimeoutMs;
+        this.ctx.timers.add(this);
+      }
+      return false;
+    }
+    if (this.timerSlot !== NOT_ARMED) this.ctx.timers.delete(this);
     this.requests++;
     const head = parseRequestHead(buf.toString('latin1', 0, end), this.ctx.maxHeaders, true);
     this.buf = end + 4 === buf.length ? undefined : buf.subarray(end + 4);
@@ -207,8 +218,17 @@ export class DownstreamConnection {
     if (this.buf !== undefined && !this.processing) this.process();
   }
 
+  /** The head did not complete within `request_headers_timeout`: the connection is closed without a response, as Envoy does. */
+  onDeadline(): void {
+    if (this.state !== Rd.Head || this.stream !== undefined) return;
+    this.ctx.stats.downstream_rq_header_timeout++;
+    this.state = Rd.Closed;
+    this.socket.destroy();
+  }
+
   private onClose(): void {
     this.stopIdleWatch?.();
+    if (this.timerSlot !== NOT_ARMED) this.ctx.timers.delete(this);
     this.state = Rd.Closed;
     this.ctx.stats.downstream_cx_active--;
     const s = this.stream;

@@ -47,4 +47,6 @@ export interface HcmContext {
   readonly requestTimeoutMs: number;
   /** Downstream connection idle timeout in ms; 0 = off. */
   readonly idleTimeoutMs: number;
+  /** `request_headers_timeout` in ms (HTTP/1.1: from a head's first byte to its end); 0 = off. */
+  readonly requestHeadersTimeoutMs: number;
 }

@@ -1,6 +1,7 @@
-// The HCM's connection idle_timeout on the wire: an idle keep-alive connection is closed (HTTP/1.1)
-// or sent GOAWAY (HTTP/2) once no request has used it for the timeout; a busy one, or one with a
-// request in flight, is left alone.
+// The HCM's connection timeouts on the wire: an idle keep-alive connection is closed (HTTP/1.1)
+// or sent GOAWAY (HTTP/2) once no request has used it for idle_timeout, a busy one or one with a
+// request in flight is left alone; a head that does not complete within request_headers_timeout
+// closes its connection.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect as h2connect } from 'node:http2';
@@ -125,4 +126,32 @@ test('HTTP/2: an idle connection gets GOAWAY (NO_ERROR) and is closed', async ()
     session.destroy();
   }
   assert.equal(p.proxy.stats.http('test').downstream_cx_idle_timeout, 1);
+});
+
+test('HTTP/1.1: request_headers_timeout closes a connection whose head does not complete in time (no response); a head split across reads in time is served', async () => {
+  const p = await proxyWith({ requestHeadersTimeoutMs: 200 });
+  const slow = connect(p.port, '127.0.0.1');
+  let got = '';
+  slow.on('data', (d: Buffer) => { got += d.toString('latin1'); });
+  slow.on('error', () => { /* reset */ });
+  const t0 = performance.now();
+  const closed = new Promise<number>((r) => slow.on('close', () => r(performance.now() - t0)));
+  slow.write('GET / HTTP/1.1\r\nhost: svc\r\n');
+  const after = await closed;
+  assert.ok(after >= 190 && after < 1000, `closed after ${after} ms`);
+  assert.equal(got, '');
+  assert.equal(p.proxy.stats.http('test').downstream_rq_header_timeout, 1);
+
+  const split = connect(p.port, '127.0.0.1');
+  let reply = '';
+  split.on('data', (d: Buffer) => { reply += d.toString('latin1'); });
+  await new Promise((r) => split.on('connect', r));
+  split.write('GET / HTTP/1.1\r\nhost: s');
+  await new Promise((r) => setTimeout(r, 120));
+  split.write('vc\r\n\r\n');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.match(reply, /^HTTP\/1\.1 200 /);
+  assert.equal(split.destroyed, false);
+  assert.equal(p.proxy.stats.http('test').downstream_rq_header_timeout, 1);
+  split.destroy();
 });

@@ -157,6 +157,7 @@ export class Proxy {
       streamIdleTimeoutMs: h.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
       requestTimeoutMs: h.requestTimeoutMs ?? 0,
       idleTimeoutMs: h.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      requestHeadersTimeoutMs: h.requestHeadersTimeoutMs ?? 0,
     };
   }
 

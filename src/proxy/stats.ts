@@ -79,6 +79,8 @@ export class HttpStats {
   downstream_rq_5xx = 0;
   /** `request_timeout` fired. */
   downstream_rq_timeout = 0;
+  /** `request_headers_timeout` fired. */
+  downstream_rq_header_timeout = 0;
   /** `stream_idle_timeout` fired. */
   downstream_rq_idle_timeout = 0;
   downstream_rq_too_large = 0;

@@ -143,6 +143,8 @@ export interface HttpConnectionManager {
   readonly requestTimeoutMs?: number;
   /** `common_http_protocol_options.idle_timeout` for downstream connections: Envoy default 3,600,000 (1 h); 0 disables. */
   readonly idleTimeoutMs?: number;
+  /** `request_headers_timeout`: default 0 (off). */
+  readonly requestHeadersTimeoutMs?: number;
 }
 
 export type EscapedSlashesAction = 'KEEP_UNCHANGED' | 'REJECT_REQUEST' | 'UNESCAPE_AND_REDIRECT' | 'UNESCAPE_AND_FORWARD';

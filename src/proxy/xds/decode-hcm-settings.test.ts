@@ -64,3 +64,11 @@ test('common_http_protocol_options.idle_timeout: unset keeps Envoy default (1 h)
     assert.equal(d.value!.value.filterChains[0].httpConnectionManager!.idleTimeoutMs, want, JSON.stringify(hcm));
   }
 });
+
+test('request_headers_timeout: off unless set above 0', () => {
+  for (const [hcm, want] of [[{}, undefined], [{ request_headers_timeout: { seconds: 0 } }, undefined], [{ request_headers_timeout: { seconds: 10 } }, 10_000]] as const) {
+    const d = T.listener.decode(listenerWith(hcm));
+    assert.equal(d.error, undefined);
+    assert.equal(d.value!.value.filterChains[0].httpConnectionManager!.requestHeadersTimeoutMs, want, JSON.stringify(hcm));
+  }
+});

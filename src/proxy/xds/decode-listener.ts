@@ -187,6 +187,8 @@ export function decodeHcm(h: any, field: string, reg: FilterRegistries = DEFAULT
     if (kb < 1 || kb > 8192) fail(at(field, 'max_request_headers_kb'), `must be in [1, 8192], got ${kb}`);
     out.maxRequestHeadersKb = kb;
   }
+  const headersTimeout = durationMs(h.request_headers_timeout);
+  if (headersTimeout !== undefined && headersTimeout > 0) out.requestHeadersTimeoutMs = headersTimeout;
   const connIdle = durationMs(h.common_http_protocol_options?.idle_timeout);
   if (connIdle !== undefined) out.idleTimeoutMs = connIdle;
   const count = wrapped<number>(h.common_http_protocol_options?.max_headers_count);
