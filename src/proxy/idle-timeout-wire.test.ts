@@ -3,27 +3,19 @@
 // request in flight is left alone; a head that does not complete within request_headers_timeout
 // closes its connection.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { connect as h2connect } from 'node:http2';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Proxy } from './proxy.js';
-import { simpleConfig, startProxy } from './testing.js';
+import { simpleConfig, startProxy, timingBackend } from './testing.js';
 
 let backend: Server;
 let backendPort = 0;
 const proxies: Proxy[] = [];
 
 before(async () => {
-  backend = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.url === '/slow') setTimeout(() => res.end('slow-ok'), 400);
-      else res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
-  backendPort = (backend.address() as AddressInfo).port;
+  ({ server: backend, port: backendPort } = await timingBackend());
 });
 after(async () => {
   for (const p of proxies) await p.close();

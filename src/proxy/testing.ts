@@ -48,6 +48,39 @@ export async function echoBackend(name: string): Promise<{ server: Server; port:
   return { server, port: (server.address() as AddressInfo).port, received };
 }
 
+/**
+ * A backend for timing tests: `/hang` never answers, `/slow` answers "slow-ok" after 400 ms,
+ * `/stall` sends its head and 7 of 100 bytes, `/trickle` writes a chunk every 100 ms for 600 ms;
+ * anything else answers "ok".
+ */
+export async function timingBackend(): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      switch (req.url) {
+        case '/hang': return;
+        case '/slow': setTimeout(() => res.end('slow-ok'), 400); return;
+        case '/stall': res.writeHead(200, { 'content-length': '100' }); res.write('partial'); return;
+        case '/trickle': {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          let n = 0;
+          const t = setInterval(() => {
+            res.write(`chunk${n}-`);
+            if (++n === 6) {
+              clearInterval(t);
+              res.end('done');
+            }
+          }, 100);
+          return;
+        }
+        default: res.end('ok');
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
 export interface Reply { status: number; headers: IncomingHttpHeaders; body: string }
 
 export function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<Reply> {

@@ -2,40 +2,18 @@
 // the client gets (408, a cut response, or the whole response when bytes keep moving) and the
 // counters Envoy names.
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import { connect as h2connect } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { Proxy } from '../proxy.js';
-import { raw, simpleConfig, startProxy } from '../testing.js';
+import { raw, simpleConfig, startProxy, timingBackend } from '../testing.js';
 
 let backend: Server;
 let backendPort = 0;
 const proxies: Proxy[] = [];
 
 before(async () => {
-  backend = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      switch (req.url) {
-        case '/hang': return;
-        case '/slow': setTimeout(() => res.end('slow-ok'), 400); return;
-        case '/stall': res.writeHead(200, { 'content-length': '100' }); res.write('partial'); return;
-        case '/trickle': {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          let n = 0;
-          const t = setInterval(() => {
-            res.write(`chunk${n}-`);
-            if (++n === 6) { clearInterval(t); res.end('done'); }
-          }, 100);
-          return;
-        }
-        default: res.end('ok');
-      }
-    });
-  });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
-  backendPort = (backend.address() as AddressInfo).port;
+  ({ server: backend, port: backendPort } = await timingBackend());
 });
 after(async () => {
   for (const p of proxies) await p.close();
