@@ -13,11 +13,6 @@ export type PathRefusal = { readonly kind: 'reject' } | { readonly kind: 'redire
 
 const REJECT: PathRefusal = { kind: 'reject' };
 
-/** True when `p` changes nothing (no transformation configured). */
-export function isIdentity(p: PathNormalization): boolean {
-  return !p.normalize && !p.mergeSlashes && p.escapedSlashes === 'KEEP_UNCHANGED';
-}
-
 /**
  * Applies the transformations, in Envoy's order (escaped slashes, then normalization, then merging
  * slashes), to a request target that starts with "/". Returns the target to route and forward (the
@@ -127,8 +122,7 @@ function isCanonical(path: string): boolean {
   if (path.charCodeAt(0) !== SLASH) return false;
   for (let i = 1; i < path.length; i++) {
     const c = path.charCodeAt(i);
-    if (c > 0xff) return false;
-    const k = CHAR_CLASS[c];
+    const k = CHAR_CLASS[c]; // undefined past 0xff: not canonical
     if (k === PASS || k === UNESCAPE) continue;
     if (c === DOT) {
       // A dot matters only as the start of a segment.
@@ -146,7 +140,8 @@ function isCanonical(path: string): boolean {
  */
 export function canonicalPath(path: string): string | undefined {
   if (path.length > 0 && isCanonical(path)) return path;
-  const spec = toBytes(path);
+  // Request targets are latin1 strings (both codecs decode them so): one byte per character.
+  const spec = Buffer.from(path, 'latin1');
   const end = spec.length;
   const out: number[] = [];
   if (end === 0 || !isSlash(spec[0])) out.push(SLASH);
@@ -231,7 +226,7 @@ function backUpToPreviousSlash(out: number[]): void {
  * After a decoded character lands within two places of an earlier bare "%", checks whether the
  * output now reads as an escape and, if so, escapes that "%" as "%25".
  */
-function guardNestedEscape(spec: number[], next: number, end: number, percentAt: number, out: number[]): void {
+function guardNestedEscape(spec: Uint8Array, next: number, end: number, percentAt: number, out: number[]): void {
   const length = out.length;
   const last = out[length - 1];
   const appendNext = percentAt === length - 2;
@@ -247,17 +242,6 @@ function guardNestedEscape(spec: number[], next: number, end: number, percentAt:
   } else if (appendNext) {
     out.length = length;
   }
-}
-
-/** The path's bytes: latin1 code units as they are, anything wider as its UTF-8 bytes. */
-function toBytes(s: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 0xff) out.push(c);
-    else for (const b of Buffer.from(s[i], 'utf8')) out.push(b);
-  }
-  return out;
 }
 
 function fromBytes(b: number[]): string {
