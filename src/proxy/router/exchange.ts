@@ -4,7 +4,7 @@
 // outlier, stats and response-flag accounting. Downstream codecs (stream.ts for HTTP/1.1,
 // http2/h2-stream.ts) subclass it and implement the few `send*` hooks; upstream codecs implement
 // UpstreamStream. Callbacks, not Promises, and nothing allocated for features a route lacks.
-import type { Deadline } from '../coarse-timers.js';
+import { NOT_ARMED, type Deadline } from '../coarse-timers.js';
 import { decideFault, type FaultDecision } from '../filters/fault.js';
 import { evaluateCors } from '../filters/cors.js';
 import type { HcmContext } from '../hcm-context.js';
@@ -104,8 +104,8 @@ export abstract class Exchange implements UpstreamReceiver, AttemptWaiter, Retry
   private timerArmed = false;
   private timeoutMs = 0;
   deadline = 0;
-  /** Slot on the shared CoarseTimers while the timeout is armed; -1 otherwise. */
-  timerSlot = -1;
+  /** Slot on the shared CoarseTimers while the timeout is armed; NOT_ARMED otherwise. */
+  timerSlot = NOT_ARMED;
   /** Retries, hashing, mirrors, per-route filter configs: set only for routes that have any. */
   private policies: RoutePolicies | undefined;
   private retry: RetryRun | undefined;

@@ -1,7 +1,7 @@
 // One request's retry bookkeeping: how many retries so far, which hosts were tried (for the
 // previous_hosts predicate), the request body kept for re-sending (bounded by the route's buffer
 // limit), the back-off timer and the per-try timeout on the shared coarse ticker.
-import type { CoarseTimers, Deadline } from '../coarse-timers.js';
+import { NOT_ARMED, type CoarseTimers, type Deadline } from '../coarse-timers.js';
 import type { CompiledRetryPolicy } from './retry-policy.js';
 
 export interface RetryOwner {
@@ -20,7 +20,7 @@ export class RetryRun implements Deadline {
   private armed = false;
   deadline = 0;
   /** Slot on the shared CoarseTimers while the per-try timeout is armed; -1 otherwise. */
-  timerSlot = -1;
+  timerSlot = NOT_ARMED;
   /** URX (limit reached) or UO (retry overflow), added to the request's response flags. */
   flag = '';
 
