@@ -3,30 +3,12 @@
 // request in flight is left alone; a head that does not complete within request_headers_timeout
 // closes its connection.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { connect as h2connect } from 'node:http2';
 import { connect, type Socket } from 'node:net';
-import { after, before, test } from 'node:test';
-import type { Proxy } from './proxy.js';
-import { simpleConfig, startProxy, timingBackend } from './testing.js';
+import { test } from 'node:test';
+import { proxiesToTimingBackend } from './testing.js';
 
-let backend: Server;
-let backendPort = 0;
-const proxies: Proxy[] = [];
-
-before(async () => {
-  ({ server: backend, port: backendPort } = await timingBackend());
-});
-after(async () => {
-  for (const p of proxies) await p.close();
-  backend.close();
-});
-
-async function proxyWith(hcm: Record<string, unknown>): Promise<{ port: number; proxy: Proxy }> {
-  const s = await startProxy(simpleConfig([{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'b', timeoutMs: 0 } }] }], { b: [backendPort] }, { hcm }));
-  proxies.push(s.proxy);
-  return s;
-}
+const proxyWith = proxiesToTimingBackend();
 
 /** A keep-alive HTTP/1.1 connection: send a GET and wait for its whole response; `closedAt` once the proxy closes it. */
 class H1Conn {

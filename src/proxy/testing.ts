@@ -2,6 +2,7 @@
 // a raw client for byte-exact exchanges, and a proxy started from a config on port 0.
 import { createServer as createHttpServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { ProxyConfig } from './config/types.js';
 import type { AccessRecord } from './hcm-context.js';
 import { Proxy } from './proxy.js';
@@ -142,5 +143,29 @@ export function simpleConfig(
       name, type: 'STATIC' as const, connectTimeoutMs: 1000, ...extra.cluster,
       loadAssignment: { clusterName: name, endpoints: ports.map((port) => ({ address: '127.0.0.1', port })) },
     })),
+  };
+}
+
+/**
+ * For a timing test file: starts a timingBackend before its tests, and returns a starter of
+ * proxies that route every request to it with the given HCM settings and route timeout (0 = none);
+ * the backend and every proxy started are closed after the tests.
+ */
+export function proxiesToTimingBackend(): (hcm: Record<string, unknown>, routeTimeoutMs?: number) => ReturnType<typeof startProxy> {
+  let backend: Awaited<ReturnType<typeof timingBackend>> | undefined;
+  const proxies: Proxy[] = [];
+  before(async () => { backend = await timingBackend(); });
+  after(async () => {
+    for (const p of proxies) await p.close();
+    backend?.server.close();
+  });
+  return async (hcm, routeTimeoutMs = 0) => {
+    const s = await startProxy(simpleConfig(
+      [{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'b', timeoutMs: routeTimeoutMs } }] }],
+      { b: [backend!.port] },
+      { hcm },
+    ));
+    proxies.push(s.proxy);
+    return s;
   };
 }

@@ -2,29 +2,13 @@
 // the client gets (408, a cut response, or the whole response when bytes keep moving) and the
 // counters Envoy names.
 import assert from 'node:assert/strict';
-import { request, type Server } from 'node:http';
+import { request } from 'node:http';
 import { connect as h2connect } from 'node:http2';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Proxy } from '../proxy.js';
-import { raw, simpleConfig, startProxy, timingBackend } from '../testing.js';
+import { proxiesToTimingBackend, raw } from '../testing.js';
 
-let backend: Server;
-let backendPort = 0;
-const proxies: Proxy[] = [];
-
-before(async () => {
-  ({ server: backend, port: backendPort } = await timingBackend());
-});
-after(async () => {
-  for (const p of proxies) await p.close();
-  backend.close();
-});
-
-async function proxyWith(hcm: Record<string, unknown>): Promise<{ port: number; proxy: Proxy; access: { responseFlags: string; detail: string }[] }> {
-  const s = await startProxy(simpleConfig([{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'b', timeoutMs: 0 } }] }], { b: [backendPort] }, { hcm }));
-  proxies.push(s.proxy);
-  return s;
-}
+const proxyWith = proxiesToTimingBackend();
 
 const stats = (p: Proxy) => p.stats.http('test');
 
@@ -129,8 +113,7 @@ test('HTTP/2: request_timeout answers 408 when the request stream does not end i
 });
 
 test('stream_idle_timeout 0 turns it off (Istio): the route timeout answers instead', async () => {
-  const s = await startProxy(simpleConfig([{ name: 'all', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'b', timeoutMs: 300 } }] }], { b: [backendPort] }, { hcm: { streamIdleTimeoutMs: 0 } }));
-  proxies.push(s.proxy);
+  const s = await proxyWith({ streamIdleTimeoutMs: 0 }, 300);
   const got = await h1(s.port, '/hang');
   assert.equal(got.status, 504);
   assert.equal(stats(s.proxy).downstream_rq_idle_timeout, 0);
